@@ -1,0 +1,83 @@
+// swift-tools-version: 6.1
+//
+// soaplens — a streaming SOAP & LENS analysis daemon for molecular dynamics.
+//
+// Dependency arrows point one way:
+//   C shims (CZMQ, CHDF5, CLinAlg, CZlib)
+//     ← thin wrappers (ZeroMQ, HDF5Kit)
+//   MDCore (frames, cells; pure Swift)
+//     ← MDWire (frame wire protocol v1; pure, no sockets)
+//     ← MDTrajectory (file readers: LAMMPS dump, extxyz, H5MD)
+//     ← MDIngest (ZeroMQ subscriber / publisher, validation, counters)
+//     ← MDDaemon (services wiring ingest, replay and reports)
+//     ← soaplens (the executable: argument parsing only)
+// Numerical targets (geometry, descriptors, signal, learning) import no sockets and no HDF5.
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "soaplens",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "soaplens", targets: ["soaplens"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+    ],
+    targets: [
+        // MARK: C shims (system libraries; no pkgConfig, see docs/native-libraries.md)
+        .systemLibrary(name: "CZMQ", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CLinAlg", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // MARK: thin Swift wrappers over the C libraries
+        .target(name: "ZeroMQ", dependencies: ["CZMQ"], swiftSettings: strictSettings),
+        .target(name: "HDF5Kit", dependencies: ["CHDF5"], swiftSettings: strictSettings),
+
+        // MARK: the data model and the wire protocol (pure)
+        .target(name: "MDCore", swiftSettings: strictSettings),
+        .target(name: "MDWire", dependencies: ["MDCore"], swiftSettings: strictSettings),
+
+        // MARK: I/O (no analysis)
+        .target(name: "MDTrajectory", dependencies: ["MDCore", "HDF5Kit", "CZlib"], swiftSettings: strictSettings),
+        .target(name: "MDIngest", dependencies: ["MDCore", "MDWire", "ZeroMQ"], swiftSettings: strictSettings),
+
+        // MARK: the daemon and the executable
+        .target(
+            name: "MDDaemon",
+            dependencies: [
+                "MDCore", "MDWire", "MDIngest", "MDTrajectory",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "soaplens",
+            dependencies: [
+                "MDCore", "MDTrajectory", "MDIngest", "MDDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: tests (mirror the targets)
+        .testTarget(name: "CShimsTests", dependencies: ["CZMQ", "CHDF5", "CLinAlg", "CZlib"]),
+        .testTarget(name: "MDCoreTests", dependencies: ["MDCore"]),
+        .testTarget(name: "MDWireTests", dependencies: ["MDCore", "MDWire"]),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "HDF5KitTests", dependencies: ["HDF5Kit"]),
+        .testTarget(name: "MDTrajectoryTests", dependencies: ["MDCore", "MDTrajectory", "HDF5Kit"]),
+        .testTarget(name: "MDIngestTests", dependencies: ["MDCore", "MDWire", "MDIngest", "ZeroMQ"]),
+        .testTarget(name: "MDDaemonTests", dependencies: ["MDCore", "MDWire", "MDIngest", "MDTrajectory", "MDDaemon", "ZeroMQ"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

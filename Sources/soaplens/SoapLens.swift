@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// The `soaplens` command: a streaming SOAP & LENS analysis daemon for molecular dynamics.
+@main
+struct SoapLens: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "soaplens",
+        abstract: "Streaming SOAP & LENS analysis of molecular-dynamics runs.",
+        discussion: """
+            Frames arrive over ZeroMQ from a live engine or from `soaplens replay`. Publishers \
+            bind (default tcp://127.0.0.1:5555); the daemon connects. See docs/wire-protocol.md.
+            """,
+        version: SoapLensVersion.string,
+        subcommands: []
+    )
+}
+
+/// The version of this build.
+enum SoapLensVersion {
+    static let string = "0.1.0"
+}
