@@ -20,7 +20,7 @@ let strictSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "soaplens",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "soaplens", targets: ["soaplens"]),
     ],
@@ -46,7 +46,7 @@ let package = Package(
 
         // MARK: I/O (no analysis)
         .target(name: "MDTrajectory", dependencies: ["MDCore", "HDF5Kit", "CZlib"], swiftSettings: strictSettings),
-        .target(name: "MDIngest", dependencies: ["MDCore", "MDWire", "ZeroMQ"], swiftSettings: strictSettings),
+        .target(name: "MDIngest", dependencies: ["MDCore", "MDWire", "ZeroMQ", "CZMQ"], swiftSettings: strictSettings),
 
         // MARK: the daemon and the executable
         .target(

@@ -11,7 +11,7 @@ struct SoapLens: AsyncParsableCommand {
             bind (default tcp://127.0.0.1:5555); the daemon connects. See docs/wire-protocol.md.
             """,
         version: SoapLensVersion.string,
-        subcommands: []
+        subcommands: [RunCommand.self, ReplayCommand.self]
     )
 }
 

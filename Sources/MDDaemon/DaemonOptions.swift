@@ -1,0 +1,26 @@
+import MDIngest
+
+/// Settings of `soaplens run`.
+public struct DaemonOptions: Sendable {
+    /// Where and how to receive frames.
+    public var subscriber: FrameSubscriber.Options
+    /// Stop after the first run's `end` message (scripts, tests, the bundled demo).
+    public var exitOnEnd: Bool
+    /// Per-frame report format on stdout.
+    public var report: Report.Format
+    /// Write the summary as JSON here on exit.
+    public var summaryJSONPath: String?
+    /// Individually logged rejections before logging only every 1000th (log-flood guard).
+    public var rejectionLogLimit: Int
+
+    public init(
+        subscriber: FrameSubscriber.Options = FrameSubscriber.Options(), exitOnEnd: Bool = false,
+        report: Report.Format = .text, summaryJSONPath: String? = nil, rejectionLogLimit: Int = 20
+    ) {
+        self.subscriber = subscriber
+        self.exitOnEnd = exitOnEnd
+        self.report = report
+        self.summaryJSONPath = summaryJSONPath
+        self.rejectionLogLimit = rejectionLogLimit
+    }
+}

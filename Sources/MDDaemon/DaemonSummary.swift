@@ -1,0 +1,91 @@
+import MDIngest
+
+/// The end-of-session summary of `soaplens run`: printed as text on exit and, with
+/// `--summary-json FILE`, written as JSON (keys below are stable; tests and scripts read them).
+public struct DaemonSummary: Sendable, Codable, Equatable {
+    public struct Run: Sendable, Codable, Equatable {
+        public var run_id: String
+        public var frames: UInt64
+        public var expected_frames: UInt64?
+        public var gaps: UInt64
+        public var out_of_order: UInt64
+        public var rejected: UInt64
+        public var first_step: Int64?
+        public var last_step: Int64?
+        public var natoms: Int?
+        public var ended: Bool
+    }
+
+    public struct Latency: Sendable, Codable, Equatable {
+        public var p50: Double?
+        public var p99: Double?
+        public var max: Double?
+    }
+
+    public var frames: UInt64
+    public var received: UInt64
+    public var controls: UInt64
+    public var bytes: UInt64
+    public var gaps: UInt64
+    public var out_of_order: UInt64
+    public var rejected: [String: UInt64]
+    public var reconnects: UInt64
+    public var runs: [Run]
+    /// Accepted frames per second between the first and the last frame.
+    public var fps: Double?
+    /// Publish-to-receive latency, ms.
+    public var latency_ms: Latency
+    /// Seconds the daemon ran.
+    public var duration_s: Double
+
+    public init(statistics s: IngestStatistics, runs: [RunRecord], duration: Double) {
+        frames = s.frames
+        received = s.received
+        controls = s.controls
+        bytes = s.bytes
+        gaps = s.gaps
+        out_of_order = s.outOfOrder
+        rejected = s.rejected
+        reconnects = s.reconnects
+        self.runs = runs.map {
+            Run(
+                run_id: $0.runID, frames: $0.frames, expected_frames: $0.expectedFrames, gaps: $0.gaps,
+                out_of_order: $0.outOfOrder, rejected: $0.rejected, first_step: $0.firstStep,
+                last_step: $0.lastStep, natoms: $0.atomCount, ended: $0.ended)
+        }
+        fps = s.framesPerSecond
+        latency_ms = Latency(
+            p50: s.latency.quantile(0.5).map { $0 * 1e3 }, p99: s.latency.quantile(0.99).map { $0 * 1e3 },
+            max: s.latency.count > 0 ? s.latency.maximum * 1e3 : nil)
+        duration_s = duration
+    }
+
+    /// Human-readable summary, several lines.
+    public var text: String {
+        var lines: [String] = []
+        let rejectedTotal = rejected.values.reduce(0, +)
+        var head = "summary: \(frames) frames in \(runs.count) run(s); \(gaps) lost (gaps), \(out_of_order) out of order, \(rejectedTotal) rejected"
+        if let fps { head += "; \(Report.fixed(fps, 1)) frames/s" }
+        if let p50 = latency_ms.p50, let p99 = latency_ms.p99 {
+            head += "; latency p50 \(Report.fixed(p50, 3)) ms, p99 \(Report.fixed(p99, 3)) ms"
+        }
+        head += "; \(Report.fixed(Double(bytes) / 1e6, 1)) MB in \(received) messages over \(Report.fixed(duration_s, 1)) s"
+        lines.append(head)
+        for r in runs {
+            var s = "  run \(r.run_id): \(r.frames)"
+            if let e = r.expected_frames { s += "/\(e)" }
+            s += " frames"
+            if let a = r.first_step, let b = r.last_step { s += ", steps \(a)…\(b)" }
+            if let n = r.natoms { s += ", \(n) atoms" }
+            if r.gaps > 0 { s += ", \(r.gaps) lost" }
+            if r.out_of_order > 0 { s += ", \(r.out_of_order) out of order" }
+            if r.rejected > 0 { s += ", \(r.rejected) rejected" }
+            s += r.ended ? ", ended" : ", open"
+            lines.append(s)
+        }
+        if !rejected.isEmpty {
+            lines.append("  rejected by reason: " + rejected.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Logging
+import MDCore
+import MDTrajectory
+
+/// Options every command shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    /// Sets up swift-log (stderr) once and returns the command's logger.
+    func makeLogger(_ label: String) throws -> Logger {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("unknown --log-level '\(logLevel)'")
+        }
+        LoggingBootstrap.once(level: level)
+        var logger = Logger(label: label)
+        logger.logLevel = level
+        return logger
+    }
+}
+
+/// Source options shared by every command that reads trajectories (`replay`, later
+/// `describe`, `fit`).
+struct SourceArguments: ParsableArguments {
+    @Option(name: .long, help: "Map numeric types to elements, e.g. 1=Cu,2=O (LAMMPS dumps carry only types).")
+    var species: String?
+
+    @Option(name: .long, help: "MD time per step, ps (LAMMPS dumps carry steps, not times).")
+    var dt: Double?
+
+    @Option(name: .long, help: "File format: lammps-dump, extxyz, h5md (default: from the file name).")
+    var format: String?
+
+    func sourceOptions() throws -> SourceOptions {
+        var o = SourceOptions()
+        if let species {
+            do {
+                o.speciesMap = try SourceOptions.parseSpeciesMap(species)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+        if let dt {
+            guard dt > 0, dt.isFinite else { throw ValidationError("--dt must be a positive number of ps, got \(dt)") }
+            o.timestep = dt
+        }
+        return o
+    }
+
+    func trajectoryFormat() throws -> TrajectoryFormat? {
+        guard let format else { return nil }
+        guard let f = TrajectoryFormat(rawValue: format) else {
+            throw ValidationError("unknown --format '\(format)'; use one of \(TrajectoryFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return f
+    }
+}
+
+import Synchronization
+
+/// swift-log may be bootstrapped once per process.
+enum LoggingBootstrap {
+    private static let done = Mutex(false)
+
+    static func once(level: Logger.Level) {
+        done.withLock { done in
+            guard !done else { return }
+            done = true
+            LoggingSystem.bootstrap { label in
+                var h = StreamLogHandler.standardError(label: label)
+                h.logLevel = level
+                return h
+            }
+        }
+    }
+}

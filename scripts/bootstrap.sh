@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what soaplens needs on a fresh Debian 12 machine; idempotent (installs only what
+# is missing). System libraries: libzmq, HDF5 (serial), OpenBLAS + LAPACKE, zlib.
+# With --python also installs the Python packages the adapter tests use (pyzmq, numpy,
+# MDAnalysis, pytest) into the user's Python.
+set -euo pipefail
+
+packages=(libzmq3-dev libhdf5-dev libopenblas-dev liblapacke-dev zlib1g-dev)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "bootstrap: installing ${missing[*]}"
+    SUDO=""
+    if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+    echo "bootstrap: system libraries present"
+fi
+
+if [ "${1:-}" = "--python" ]; then
+    need=()
+    python3 -c "import zmq" 2>/dev/null || need+=(pyzmq)
+    python3 -c "import numpy" 2>/dev/null || need+=(numpy)
+    python3 -c "import MDAnalysis" 2>/dev/null || need+=(MDAnalysis)
+    python3 -c "import pytest" 2>/dev/null || need+=(pytest)
+    if [ ${#need[@]} -gt 0 ]; then
+        echo "bootstrap: pip installing ${need[*]}"
+        python3 -m pip install -q --disable-pip-version-check "${need[@]}"
+    else
+        echo "bootstrap: Python packages present"
+    fi
+fi

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The main job on the bundled default: replays the bundled Cu(211) trajectory (a real LAMMPS
+# run, data/README.md) into the daemon over ZeroMQ and prints the daemon's per-frame report
+# and summary. Bootstraps and builds first on a fresh machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/bootstrap.sh
+swift build -c release --product soaplens
+bin="$(swift build -c release --show-bin-path)/soaplens"
+endpoint="${SOAPLENS_ENDPOINT:-tcp://127.0.0.1:5555}"
+
+# The daemon connects and waits; the replayer binds, waits for the subscription, publishes.
+"$bin" run --subscribe "$endpoint" --exit-on-end &
+daemon=$!
+trap 'kill $daemon 2>/dev/null || true' EXIT
+"$bin" replay data/cu211-900K.dump.gz --publish "$endpoint" --species 1=Cu --dt 0.005 --wait-timeout 60
+wait $daemon
+trap - EXIT
