@@ -68,14 +68,14 @@ public final class ReplayDriver {
         var index = 0  // global frame index over all files
         let paceStart = WallClock.monotonic()
         var published = 0
-        try beginRun(runID, source: options.files[0], summary: &summary)
-        defer { _ = try? publisher.send(ControlMessage(kind: .end, runID: runID, sentAt: WallClock.now(), frames: seq)) }
+        try beginRun(runID, source: options.files[0], stop: stop, summary: &summary)
+        defer { sendEnd(runID, frames: seq, stop: stop) }
         fileLoop: for (fileIndex, file) in options.files.enumerated() {
             if options.runPerFile && fileIndex > 0 {
-                try publisher.send(ControlMessage(kind: .end, runID: runID, sentAt: WallClock.now(), frames: seq))
+                sendEnd(runID, frames: seq, stop: stop)
                 runID = "\(runBase)-file\(fileIndex)"
                 seq = 0
-                try beginRun(runID, source: file, summary: &summary)
+                try beginRun(runID, source: file, stop: stop, summary: &summary)
             }
             let isLast = fileIndex == options.files.count - 1
             let follow = options.follow && isLast
@@ -99,7 +99,7 @@ public final class ReplayDriver {
                         let wait = due - WallClock.monotonic()
                         if wait > 0 { usleep(UInt32(min(wait, 60) * 1e6)) }
                     }
-                    try publisher.send(frame, precision: options.precision)
+                    guard try publisher.send(frame, precision: options.precision, until: { stop.isSet }) else { break fileLoop }
                     seq += 1
                     published += 1
                     summary.frames += 1
@@ -113,10 +113,20 @@ public final class ReplayDriver {
         }
     }
 
-    private func beginRun(_ runID: String, source: String, summary: inout ReplaySummary) throws {
+    private func beginRun(_ runID: String, source: String, stop: StopFlag, summary: inout ReplaySummary) throws {
         summary.runs.append(runID)
-        try publisher.send(ControlMessage(kind: .segmentStart, runID: runID, sentAt: WallClock.now(), source: source))
+        _ = try publisher.send(
+            ControlMessage(kind: .segmentStart, runID: runID, sentAt: WallClock.now(), source: source), until: { stop.isSet })
         logger.info("run started", metadata: ["run": "\(runID)", "source": "\(source)"])
+    }
+
+    /// Ends a run. When stopping, waits at most 2 s for room in the socket, so that the
+    /// receiver can still learn how many frames the run had.
+    private func sendEnd(_ runID: String, frames: UInt64, stop: StopFlag) {
+        let giveUp = WallClock.monotonic() + 2
+        _ = try? publisher.send(
+            ControlMessage(kind: .end, runID: runID, sentAt: WallClock.now(), frames: frames),
+            until: { stop.isSet && WallClock.monotonic() > giveUp })
     }
 
     /// `<file name>-<unix seconds>-<pid>`: unique enough to never mix two replays.

@@ -74,6 +74,30 @@ public final class FramePublisher {
         try send(parts: WireEncoder.encode(control), dontWait: false)
     }
 
+    /// Sends a frame, waiting while the socket is full (PUSH with a slow or absent peer) but
+    /// giving up as soon as `stop()` returns true, so a signal can always end a lossless
+    /// replay. Returns `false` when stopped before the frame was queued.
+    public func send(
+        _ frame: Frame, precision: WireEncoder.Precision = .float64, until stop: () -> Bool
+    ) throws(ZMQError) -> Bool {
+        try send(parts: WireEncoder.encode(frame, sentAt: WallClock.now(), precision: precision), until: stop)
+    }
+
+    /// Sends a control message, giving up when `stop()` returns true (see above).
+    public func send(_ control: ControlMessage, until stop: () -> Bool) throws(ZMQError) -> Bool {
+        try send(parts: WireEncoder.encode(control), until: stop)
+    }
+
+    /// Sends raw parts, waiting in steps of 100 ms while the socket would block and checking
+    /// `stop()` between them.
+    public func send(parts: [[UInt8]], until stop: () -> Bool) throws(ZMQError) -> Bool {
+        while true {
+            if try send(parts: parts, dontWait: true) { return true }
+            if stop() { return false }
+            _ = try socket.waitWritable(timeoutMilliseconds: 100)
+        }
+    }
+
     /// Sends raw parts (tests use it to inject malformed messages).
     @discardableResult
     public func send(parts: [[UInt8]], dontWait: Bool = false) throws(ZMQError) -> Bool {

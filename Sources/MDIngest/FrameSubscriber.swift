@@ -79,25 +79,33 @@ public final class FrameSubscriber {
             endpoint = try socket.bind(options.endpoint)
             monitor = nil
         } else {
-            monitor = try socket.startMonitor(events: ZMQ_EVENT_DISCONNECTED)
+            monitor = try socket.startMonitor(
+                events: ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_CONNECTED | ZMQ_EVENT_CONNECT_RETRIED | ZMQ_EVENT_CONNECT_DELAYED)
             try socket.connect(options.endpoint)
             endpoint = options.endpoint
         }
     }
 
     /// libzmq ends a connecting session for good when the peer breaks the protocol (for
-    /// instance a message above `maxMessageBytes`): it does not reconnect by itself. So a single
-    /// bad message would cut the daemon off its publisher. When the monitor reports a lost
-    /// connection, re-create it (for an ordinary disconnect this merely replaces libzmq's own
-    /// reconnection). Returns `true` when it reconnected.
+    /// instance a message above `maxMessageBytes`): it does not reconnect by itself, so a single
+    /// bad message would cut the daemon off its publisher. An ordinary disconnect (the publisher
+    /// exits or restarts) is followed at once by libzmq's own `CONNECT_RETRIED`; a disconnect
+    /// with no retry or new connection within ``abandonedAfter`` seconds is a terminated
+    /// session, and only then is the connection re-created. (Re-creating it on every
+    /// disconnect would discard messages that arrived but were not yet read.)
+    /// Returns `true` when it reconnected.
     @discardableResult
     public func restoreConnectionIfLost() -> Bool {
         guard let monitor else { return false }
-        var lost = false
         while let event = try? monitor.receiveMonitorEvent(timeoutMilliseconds: 0) {
-            if event.isDisconnected { lost = true }
+            if event.isDisconnected {
+                lostSince = lostSince ?? WallClock.monotonic()
+            } else {
+                lostSince = nil  // CONNECTED, CONNECT_RETRIED or CONNECT_DELAYED: libzmq is on it
+            }
         }
-        guard lost else { return false }
+        guard let since = lostSince, WallClock.monotonic() - since > Self.abandonedAfter else { return false }
+        lostSince = nil
         try? socket.disconnect(endpoint)
         do {
             try socket.connect(endpoint)
@@ -107,6 +115,11 @@ public final class FrameSubscriber {
         statistics.reconnects += 1
         return true
     }
+
+    /// Seconds after a disconnect without libzmq reconnecting before the subscriber re-creates
+    /// the connection itself.
+    public static let abandonedAfter = 0.5
+    private var lostSince: Double?
 
     /// Receives and handles messages until `stop()` returns true (checked at least every
     /// `pollMilliseconds`) or the handler returns `.stop`.
