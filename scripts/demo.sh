@@ -14,6 +14,6 @@ endpoint="${SOAPLENS_ENDPOINT:-tcp://127.0.0.1:5555}"
 "$bin" run --subscribe "$endpoint" --exit-on-end &
 daemon=$!
 trap 'kill $daemon 2>/dev/null || true' EXIT
-"$bin" replay data/cu211-900K.dump.gz --publish "$endpoint" --species 1=Cu --dt 0.005 --wait-timeout 60
+"$bin" replay data/cu211-900K.dump.gz --publish "$endpoint" --species 1=Cu --dt 0.005 --rate 100 --wait-timeout 60
 wait $daemon
 trap - EXIT

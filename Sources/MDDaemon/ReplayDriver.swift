@@ -31,6 +31,9 @@ public final class ReplayDriver {
         }
         if let rate = options.rate, !(rate > 0) { throw ReplayError("--rate must be > 0 frames/s, got \(rate)") }
         if options.loop && options.follow { throw ReplayError("--loop and --follow exclude each other") }
+        for file in options.files where access(file, R_OK) != 0 {
+            throw ReplayError("\(file): cannot open: \(String(cString: strerror(errno)))")
+        }
         self.options = options
         self.logger = logger
         publisher = try FramePublisher(context: context, mode: options.mode, endpoint: options.endpoint)
