@@ -44,6 +44,9 @@ let package = Package(
         .target(name: "MDCore", swiftSettings: strictSettings),
         .target(name: "MDWire", dependencies: ["MDCore"], swiftSettings: strictSettings),
 
+        // MARK: numerics (no sockets, no HDF5)
+        .target(name: "MDDescriptors", dependencies: ["MDCore"], swiftSettings: strictSettings),
+
         // MARK: I/O (no analysis)
         .target(name: "MDTrajectory", dependencies: ["MDCore", "HDF5Kit", "CZlib"], swiftSettings: strictSettings),
         .target(name: "MDIngest", dependencies: ["MDCore", "MDWire", "ZeroMQ", "CZMQ"], swiftSettings: strictSettings),
@@ -72,6 +75,7 @@ let package = Package(
         // MARK: tests (mirror the targets)
         .testTarget(name: "CShimsTests", dependencies: ["CZMQ", "CHDF5", "CLinAlg", "CZlib"]),
         .testTarget(name: "MDCoreTests", dependencies: ["MDCore"]),
+        .testTarget(name: "MDDescriptorsTests", dependencies: ["MDCore", "MDDescriptors"]),
         .testTarget(name: "MDWireTests", dependencies: ["MDCore", "MDWire"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "HDF5KitTests", dependencies: ["HDF5Kit"]),

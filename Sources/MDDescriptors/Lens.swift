@@ -1,0 +1,34 @@
+/// LENS, the Local Environments and Neighbours Shuffling descriptor (Crippa et al., PNAS 2023):
+///
+///     δ_i(t) = |C_i(t) Δ C_i(t+k)| / (|C_i(t)| + |C_i(t+k)|)
+///
+/// where C_i(t) is the set of neighbour **ids** of atom i at frame t (ids, not positions in the
+/// frame: dumps come unsorted), Δ the symmetric difference and k the lag (1 in the study).
+/// δ is in [0, 1]: 0 when the neighbourhood is unchanged, 1 when it is entirely new.
+/// Edge cases (conventions §2): both sets empty → 0 (nothing to reshuffle, e.g. an isolated
+/// atom); exactly one empty → 1.
+public enum Lens {
+    /// δ between two sorted, duplicate-free id lists, by a merge: O(|a| + |b|), no allocation.
+    @inlinable
+    public static func delta<A: RandomAccessCollection<Int64>, B: RandomAccessCollection<Int64>>(_ a: A, _ b: B) -> Double {
+        let total = a.count + b.count
+        guard total > 0 else { return 0 }
+        var common = 0
+        var i = a.startIndex
+        var j = b.startIndex
+        while i != a.endIndex && j != b.endIndex {
+            let x = a[i]
+            let y = b[j]
+            if x == y {
+                common += 1
+                i = a.index(after: i)
+                j = b.index(after: j)
+            } else if x < y {
+                i = a.index(after: i)
+            } else {
+                j = b.index(after: j)
+            }
+        }
+        return Double(total - 2 * common) / Double(total)
+    }
+}
