@@ -49,6 +49,7 @@ let package = Package(
 
         // MARK: I/O (no analysis)
         .target(name: "MDTrajectory", dependencies: ["MDCore", "HDF5Kit", "CZlib"], swiftSettings: strictSettings),
+        .target(name: "MDArchive", dependencies: ["MDCore", "HDF5Kit"], swiftSettings: strictSettings),
         .target(name: "MDIngest", dependencies: ["MDCore", "MDWire", "ZeroMQ", "CZMQ"], swiftSettings: strictSettings),
 
         // MARK: the daemon and the executable
@@ -76,6 +77,7 @@ let package = Package(
         .testTarget(name: "CShimsTests", dependencies: ["CZMQ", "CHDF5", "CLinAlg", "CZlib"]),
         .testTarget(name: "MDCoreTests", dependencies: ["MDCore"]),
         .testTarget(name: "MDDescriptorsTests", dependencies: ["MDCore", "MDDescriptors"]),
+        .testTarget(name: "MDArchiveTests", dependencies: ["MDCore", "MDArchive", "HDF5Kit"]),
         .testTarget(name: "MDWireTests", dependencies: ["MDCore", "MDWire"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "HDF5KitTests", dependencies: ["HDF5Kit"]),

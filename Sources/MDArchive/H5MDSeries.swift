@@ -1,0 +1,47 @@
+import HDF5Kit
+
+/// One time-dependent H5MD element: `step` (int64), `time` (float64, ps) and
+/// `value` (float64, frames × columns), all extensible along frames, chunked by
+/// ``chunkFrames`` rows and gzip-compressed. Rows are appended one at a time, so memory does
+/// not depend on the run's length.
+public final class H5MDSeries {
+    /// Rows per chunk.
+    public static let chunkFrames = 64
+
+    /// The element's group.
+    public let group: HDF5Group
+    /// `value` dataset.
+    public let value: HDF5Dataset
+    private let step: HDF5Dataset
+    private let time: HDF5Dataset
+    /// Columns per row.
+    public let columns: Int
+    /// Rows written.
+    public private(set) var count = 0
+
+    init(parent: HDF5Group, name: String, columns: Int, timeUnit: String) throws(HDF5Error) {
+        self.columns = columns
+        group = try parent.createGroup(name)
+        step = try group.createDataset("step", type: .int64, shape: [0], layout: .frames(chunk: [Self.chunkFrames]))
+        time = try group.createDataset("time", type: .float64, shape: [0], layout: .frames(chunk: [Self.chunkFrames]))
+        try time.writeAttribute("unit", string: timeUnit)
+        value = try group.createDataset(
+            "value", type: .float64, shape: [0, columns],
+            layout: .frames(chunk: [Self.chunkFrames, max(columns, 1)], gzipLevel: 4, shuffle: true))
+    }
+
+    /// Appends one row labelled with an MD step and a time (ps; NaN when unknown).
+    public func append(step s: Int64, time t: Double, values: [Double]) throws(HDF5Error) {
+        precondition(values.count == columns, "a row of \(name) has \(columns) values")
+        let n = count + 1
+        try step.extend(toFrames: n)
+        try time.extend(toFrames: n)
+        try value.extend(toFrames: n)
+        try step.write([s], atFrame: count)
+        try time.write([t], atFrame: count)
+        try value.write(values, atFrame: count)
+        count = n
+    }
+
+    private var name: String { group.path }
+}
