@@ -23,6 +23,12 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "soaplens", targets: ["soaplens"]),
+        // Libraries for the separate Benchmarks/ package (and other tools built on soaplens).
+        .library(name: "MDCore", targets: ["MDCore"]),
+        .library(name: "MDWire", targets: ["MDWire"]),
+        .library(name: "MDTrajectory", targets: ["MDTrajectory"]),
+        .library(name: "MDIngest", targets: ["MDIngest"]),
+        .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -56,7 +62,7 @@ let package = Package(
         .target(
             name: "MDDaemon",
             dependencies: [
-                "MDCore", "MDWire", "MDIngest", "MDTrajectory",
+                "MDCore", "MDWire", "MDIngest", "MDTrajectory", "MDDescriptors", "MDArchive",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

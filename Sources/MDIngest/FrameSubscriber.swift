@@ -105,6 +105,8 @@ public final class FrameSubscriber {
             }
         }
         guard let since = lostSince, WallClock.monotonic() - since > Self.abandonedAfter else { return false }
+        // Never while messages are still queued: re-creating the connection would discard them.
+        if (try? socket.waitReadable(timeoutMilliseconds: 0)) == true { return false }
         lostSince = nil
         try? socket.disconnect(endpoint)
         do {

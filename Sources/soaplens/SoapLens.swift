@@ -1,4 +1,5 @@
 import ArgumentParser
+import MDDaemon
 
 /// The `soaplens` command: a streaming SOAP & LENS analysis daemon for molecular dynamics.
 @main
@@ -10,12 +11,7 @@ struct SoapLens: AsyncParsableCommand {
             Frames arrive over ZeroMQ from a live engine or from `soaplens replay`. Publishers \
             bind (default tcp://127.0.0.1:5555); the daemon connects. See docs/wire-protocol.md.
             """,
-        version: SoapLensVersion.string,
+        version: SoapLensBuild.version,
         subcommands: [RunCommand.self, ReplayCommand.self]
     )
-}
-
-/// The version of this build.
-enum SoapLensVersion {
-    static let string = "0.1.0"
 }

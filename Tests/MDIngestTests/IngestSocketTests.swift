@@ -121,6 +121,33 @@ func hasEnd(_ events: [IngestEvent]) -> Bool {
         #expect(sub.statistics.rejectedTotal == 0)
     }
 
+    @Test func aPublisherThatClosesEarlyLosesNothingQueued() throws {
+        // The publisher sends everything and closes while the daemon has read nothing yet;
+        // the daemon then reads slowly. Every frame and the end must still arrive.
+        let ctx = try ZMQContext()
+        let sub: FrameSubscriber
+        do {
+            let publisher = try FramePublisher(context: ctx, mode: .push, endpoint: "tcp://127.0.0.1:*", sendHighWaterMark: 100_000)
+            sub = try FrameSubscriber(
+                context: ctx, options: .init(mode: .pull, endpoint: publisher.endpoint, receiveHighWaterMark: 100_000))
+            #expect(try publisher.waitForSubscriber(timeoutSeconds: 10))
+            for k in 0..<300 { try publisher.send(frame(run: "early", seq: UInt64(k))) }
+            try publisher.send(ControlMessage(kind: .end, runID: "early", sentAt: WallClock.now(), frames: 300))
+            Thread.sleep(forTimeInterval: 0.3)  // let the bytes reach the receiver
+            publisher.close()
+        }
+        Thread.sleep(forTimeInterval: 1.0)  // the disconnect is long past when reading starts
+        var count = 0
+        let events = try collect(sub, seconds: 20) { events in
+            count = frames(events).count
+            if count % 50 == 0 { Thread.sleep(forTimeInterval: 0.2) }  // a slow daemon
+            return hasEnd(events)
+        }
+        #expect(frames(events).count == 300)
+        #expect(hasEnd(events))
+        #expect(sub.statistics.reconnects == 0)
+    }
+
     @Test func slowJoinerProtectionWaitsForTheSubscription() throws {
         let ctx = try ZMQContext()
         let publisher = try FramePublisher(context: ctx, mode: .publish, endpoint: "tcp://127.0.0.1:*")

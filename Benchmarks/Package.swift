@@ -1,0 +1,28 @@
+// swift-tools-version: 6.1
+//
+// soaplens benchmarks: a separate package (CI never builds it) that depends on the parent
+// package by path and measures the wire codec and ZeroMQ ingest in one plain executable.
+// Build and run with `Benchmarks/scripts/run-benchmarks.sh` (see Benchmarks/README.md).
+import PackageDescription
+
+let package = Package(
+    name: "soaplens-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "soaplens", path: ".."),
+    ],
+    targets: [
+        .executableTarget(
+            name: "SoapLensBenchmarks",
+            dependencies: [
+                .product(name: "MDCore", package: "soaplens"),
+                .product(name: "MDWire", package: "soaplens"),
+                .product(name: "MDTrajectory", package: "soaplens"),
+                .product(name: "MDIngest", package: "soaplens"),
+                .product(name: "ZeroMQ", package: "soaplens"),
+            ],
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

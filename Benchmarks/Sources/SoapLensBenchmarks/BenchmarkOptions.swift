@@ -1,0 +1,66 @@
+/// Command-line options of `SoapLensBenchmarks` (plain parsing: the benchmark package adds
+/// no dependencies of its own).
+struct BenchmarkOptions {
+    /// Which benchmarks: `codec`, `push`, `pubsub`.
+    var selected: Set<String> = ["codec", "push", "pubsub"]
+    /// Measurement runs per variant (medians and spreads are taken over these).
+    var runs = 3
+    /// Minimum timed seconds per codec run.
+    var codecSeconds = 1.0
+    /// Frames per PUSH/PULL run.
+    var pushFrames = 3000
+    /// Publish rates for PUB/SUB, frames/s.
+    var rates: [Double] = [100, 1000]
+    /// Seconds per PUB/SUB run (frames = rate × seconds).
+    var pubsubSeconds = 2.0
+    /// LAMMPS dump to publish (default: the bundled `data/cu211-900K.dump.gz`).
+    var dumpPath: String?
+    /// Use synthetic frames even if the dump exists.
+    var synthetic = false
+    /// Frames loaded (and cycled over).
+    var frameLimit = 100
+    /// Append JSON lines here.
+    var jsonPath: String?
+
+    static let usage = """
+        usage: SoapLensBenchmarks [--only codec,push,pubsub] [--runs N] [--codec-seconds S]
+                                  [--push-frames N] [--rates R1,R2] [--pubsub-seconds S]
+                                  [--dump FILE | --synthetic] [--frames N] [--json FILE]
+        """
+
+    init(arguments: [String]) throws {
+        var args = arguments[...]
+        func value(_ flag: String) throws -> String {
+            guard let v = args.popFirst() else { throw BenchmarkError("\(flag) needs a value\n\(Self.usage)") }
+            return v
+        }
+        func number(_ flag: String) throws -> Double {
+            let text = try value(flag)
+            guard let x = Double(text), x > 0 else { throw BenchmarkError("\(flag) needs a positive number, got '\(text)'") }
+            return x
+        }
+        while let flag = args.popFirst() {
+            switch flag {
+            case "--only":
+                selected = Set(try value(flag).split(separator: ",").map(String.init))
+                let unknown = selected.subtracting(["codec", "push", "pubsub"])
+                guard unknown.isEmpty else { throw BenchmarkError("unknown benchmark(s) \(unknown.sorted()); known: codec, push, pubsub") }
+            case "--runs": runs = Int(try number(flag))
+            case "--codec-seconds": codecSeconds = try number(flag)
+            case "--push-frames": pushFrames = Int(try number(flag))
+            case "--rates":
+                rates = try value(flag).split(separator: ",").map { text throws in
+                    guard let r = Double(text), r > 0 else { throw BenchmarkError("--rates: bad rate '\(text)'") }
+                    return r
+                }
+            case "--pubsub-seconds": pubsubSeconds = try number(flag)
+            case "--dump": dumpPath = try value(flag)
+            case "--synthetic": synthetic = true
+            case "--frames": frameLimit = Int(try number(flag))
+            case "--json": jsonPath = try value(flag)
+            case "-h", "--help": throw BenchmarkError(Self.usage)
+            default: throw BenchmarkError("unknown option '\(flag)'\n\(Self.usage)")
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import MDWire
+import ZeroMQ
+
+/// Entry point: loads the frames, runs the selected benchmarks `runs` times each, prints one
+/// console line per run and appends JSON lines to `--json` for `scripts/summarize.py`.
+@main
+struct SoapLensBenchmarks {
+    static func main() {
+        do {
+            try run(BenchmarkOptions(arguments: Array(CommandLine.arguments.dropFirst())))
+        } catch {
+            FileHandle.standardError.write(Data("SoapLensBenchmarks: \(error)\n".utf8))
+            exit(2)
+        }
+    }
+
+    static func run(_ options: BenchmarkOptions) throws {
+        let loadStart = MonotonicClock.seconds()
+        let frames = try BenchmarkFrames.load(dumpPath: options.dumpPath, synthetic: options.synthetic, limit: options.frameLimit)
+        let v = ZMQ.version
+        print("frames: \(frames.source), \(frames.atomCount) atoms, loaded in \(String(format: "%.2f", MonotonicClock.seconds() - loadStart)) s; libzmq \(v.major).\(v.minor).\(v.patch)")
+        var output: FileHandle?
+        if let path = options.jsonPath {
+            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+            guard let handle = FileHandle(forWritingAtPath: path) else { throw BenchmarkError("cannot write \(path)") }
+            handle.seekToEndOfFile()
+            output = handle
+        }
+        func emit(_ r: BenchmarkResult) {
+            print(r.consoleLine())
+            output?.write(Data((r.jsonLine() + "\n").utf8))
+        }
+        let precisions: [WireEncoder.Precision] = [.float64, .float32]
+        if options.selected.contains("codec") {
+            let codec = CodecBenchmark(frames: frames, secondsPerRun: options.codecSeconds)
+            for p in precisions {
+                for run in 1...options.runs { emit(codec.encode(precision: p, run: run)) }
+                for run in 1...options.runs { emit(try codec.decode(precision: p, run: run)) }
+            }
+        }
+        let ingest = IngestBenchmark(frames: frames)
+        if options.selected.contains("codec") {
+            for p in precisions {
+                for run in 1...options.runs {
+                    emit(try ingest.process(precision: p, secondsPerRun: options.codecSeconds, run: run))
+                }
+            }
+        }
+        if options.selected.contains("push") {
+            for p in precisions {
+                // Warm-up session (connections, allocator, page faults), not reported.
+                _ = try ingest.push(precision: p, count: 200, run: 0)
+                for run in 1...options.runs { emit(try ingest.push(precision: p, count: options.pushFrames, run: run)) }
+            }
+        }
+        if options.selected.contains("pubsub") {
+            for rate in options.rates {
+                let count = max(20, Int(rate * options.pubsubSeconds))
+                for run in 1...options.runs {
+                    emit(try ingest.pubsub(precision: .float64, rate: rate, count: count, run: run))
+                }
+            }
+        }
+        try output?.close()
+    }
+}
