@@ -33,6 +33,10 @@ public struct SegmentTracker: Sendable {
     private(set) public var runs: [String: RunRecord] = [:]
     private var runOrder: [String] = []
     private var atomSets: [String: [Int64]] = [:]
+    /// Per run: the last frame's ids in arrival order and the permutation that sorted them,
+    /// so that a publisher sending the same order every frame (the usual case) costs a
+    /// comparison and a gather instead of a sort.
+    private var orderCache: [String: (ids: [Int64], order: [Int]?)] = [:]
 
     public init() {}
 
@@ -87,6 +91,7 @@ public struct SegmentTracker: Sendable {
             }
             runs[c.runID] = r
             atomSets[c.runID] = nil
+            orderCache[c.runID] = nil
             return out + [.segmentEnd(r)]
         }
     }
@@ -109,7 +114,14 @@ public struct SegmentTracker: Sendable {
             runs[id] = r
             return out + [.rejected(code: "out-of-order", message: "run \(id) seq \(input.sequence): expected seq ≥ \(r.nextSequence) (repeated or late frame)")]
         }
-        let frame = Self.sortedByID(input)
+        let frame: Frame
+        if let cached = orderCache[id], cached.ids == input.ids {
+            frame = cached.order.map { Self.gather(input, $0) } ?? input
+        } else {
+            let order = Self.sortingOrder(input.ids)
+            orderCache[id] = (input.ids, order)
+            frame = order.map { Self.gather(input, $0) } ?? input
+        }
         if let reference = atomSets[id] {
             if frame.ids != reference {
                 r.rejected += 1
@@ -138,12 +150,17 @@ public struct SegmentTracker: Sendable {
             let old = runOrder.removeFirst()
             runs[old] = nil
             atomSets[old] = nil
+            orderCache[old] = nil
         }
     }
 
     /// Returns the frame with atoms in ascending id order (a copy only when needed).
     static func sortedByID(_ f: Frame) -> Frame {
-        let ids = f.ids
+        sortingOrder(f.ids).map { gather(f, $0) } ?? f
+    }
+
+    /// The permutation that sorts `ids`, or nil when they are sorted already.
+    static func sortingOrder(_ ids: [Int64]) -> [Int]? {
         var sorted = true
         if ids.count > 1 {
             for i in 1..<ids.count where ids[i - 1] > ids[i] {
@@ -151,28 +168,43 @@ public struct SegmentTracker: Sendable {
                 break
             }
         }
-        if sorted { return f }
-        let order = ids.indices.sorted { ids[$0] < ids[$1] }
+        if sorted { return nil }
+        var keyed = [(Int64, Int32)](unsafeUninitializedCapacity: ids.count) { buffer, count in
+            for i in 0..<ids.count { buffer[i] = (ids[i], Int32(i)) }
+            count = ids.count
+        }
+        keyed.sort { $0.0 < $1.0 }
+        return keyed.map { Int($0.1) }
+    }
+
+    /// The frame's atoms taken in `order`.
+    static func gather(_ f: Frame, _ order: [Int]) -> Frame {
         var g = f
-        g.ids = order.map { ids[$0] }
-        g.types = order.map { f.types[$0] }
-        var p = [Double](repeating: 0, count: f.positions.count)
-        for (k, i) in order.enumerated() {
-            p[3 * k] = f.positions[3 * i]
-            p[3 * k + 1] = f.positions[3 * i + 1]
-            p[3 * k + 2] = f.positions[3 * i + 2]
+        let n = order.count
+        g.ids = [Int64](unsafeUninitializedCapacity: n) { b, c in
+            for (k, i) in order.enumerated() { b[k] = f.ids[i] }
+            c = n
         }
-        g.positions = p
-        if let v = f.velocities {
-            var w = [Double](repeating: 0, count: v.count)
-            for (k, i) in order.enumerated() {
-                w[3 * k] = v[3 * i]
-                w[3 * k + 1] = v[3 * i + 1]
-                w[3 * k + 2] = v[3 * i + 2]
-            }
-            g.velocities = w
+        g.types = [Int32](unsafeUninitializedCapacity: n) { b, c in
+            for (k, i) in order.enumerated() { b[k] = f.types[i] }
+            c = n
         }
+        g.positions = gather3(f.positions, order)
+        if let v = f.velocities { g.velocities = gather3(v, order) }
         return g
+    }
+
+    private static func gather3(_ x: [Double], _ order: [Int]) -> [Double] {
+        [Double](unsafeUninitializedCapacity: x.count) { b, c in
+            x.withUnsafeBufferPointer { src in
+                for (k, i) in order.enumerated() {
+                    b[3 * k] = src[3 * i]
+                    b[3 * k + 1] = src[3 * i + 1]
+                    b[3 * k + 2] = src[3 * i + 2]
+                }
+            }
+            c = x.count
+        }
     }
 
     /// "2401 atoms instead of 2400: id 9001 is new" and the like.

@@ -1,4 +1,3 @@
-import Foundation
 import MDCore
 
 /// Decodes a received multipart message into a validated ``WireMessage``.
@@ -186,31 +185,16 @@ public enum WireDecoder {
     // MARK: - helpers
 
     private static func parseObject(_ bytes: [UInt8]) throws(WireError) -> [String: JSONValue] {
-        guard String(validating: bytes, as: UTF8.self) != nil else {
-            throw .headerJSON("header is not valid UTF-8 (\(bytes.count) bytes)")
-        }
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            value = try JSONParser.parse(bytes)
         } catch {
-            throw .headerJSON("header is not JSON (\(bytes.count) bytes): \(shortDescription(error))")
+            throw .headerJSON("header is not JSON (\(bytes.count) bytes): \(error)")
         }
         guard case let .object(o) = value else {
             throw .headerJSON("header is \(value.typeName), expected a JSON object")
         }
         return o
-    }
-
-    private static func shortDescription(_ error: any Error) -> String {
-        if let d = error as? DecodingError {
-            switch d {
-            case let .dataCorrupted(ctx): return ctx.debugDescription
-            case let .typeMismatch(_, ctx), let .valueNotFound(_, ctx), let .keyNotFound(_, ctx):
-                return ctx.debugDescription
-            @unknown default: return String(describing: d)
-            }
-        }
-        return String(describing: error)
     }
 
     private static func decodeProvenance(_ value: JSONValue?) throws(WireError) -> FrameProvenance {

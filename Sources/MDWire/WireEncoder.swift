@@ -1,4 +1,3 @@
-import Foundation
 import MDCore
 
 /// Encodes frames and control messages into wire-protocol v1 multipart messages
@@ -74,16 +73,7 @@ public enum WireEncoder {
         .object(["name": .string(name), "dtype": .string(dtype), "shape": .array(shape.map { .int(Int64($0)) })])
     }
 
-    private static func json(_ value: JSONValue) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Non-finite numbers cannot be written as JSON; encode them as strings so the
-        // receiver rejects the frame with a field error instead of the sender crashing.
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        // Encoding a JSONValue tree with these settings cannot fail.
-        return Array((try? encoder.encode(value)) ?? Data("{}".utf8))
-    }
+    private static func json(_ value: JSONValue) -> [UInt8] { value.serialized() }
 
     private static func littleEndianBytes<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: values.count * MemoryLayout<T>.size)

@@ -131,3 +131,16 @@ extension SegmentTracker.Decision {
         #expect(h.quantile(1.0)! <= LatencyHistogram.minimum)
     }
 }
+
+@Suite struct SortCacheTests {
+    @Test func sameOrderReusesThePermutationAndNewOrderIsSortedAgain() throws {
+        var t = SegmentTracker()
+        let a = t.handle(.frame(frame(seq: 0, ids: [9, 4, 7]))).compactMap(\.frame)
+        let b = t.handle(.frame(frame(seq: 1, ids: [9, 4, 7]))).compactMap(\.frame)
+        let c = t.handle(.frame(frame(seq: 2, ids: [7, 9, 4]))).compactMap(\.frame)
+        for f in a + b + c {
+            #expect(f.ids == [4, 7, 9])
+            #expect(f.positions == [4, 4.1, 4.2, 7, 7.1, 7.2, 9, 9.1, 9.2])
+        }
+    }
+}
