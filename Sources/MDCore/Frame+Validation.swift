@@ -29,17 +29,33 @@ extension Frame {
         for i in 0..<n where types[i] < 0 || Int(types[i]) >= speciesCount {
             throw .typeOutOfRange(atomIndex: i, type: types[i], speciesCount: speciesCount)
         }
-        var seen = [Int64: Int](minimumCapacity: n)
-        for i in 0..<n {
-            if let first = seen.updateValue(i, forKey: ids[i]) {
-                throw .duplicateID(ids[i], firstIndex: first, secondIndex: i)
-            }
-        }
+        try checkUniqueIDs()
         if let cell {
             if !cell.isFinite { throw .nonFiniteCell }
             if cell.isDegenerate() {
                 throw .degenerateCell(independence: cell.periodicIndependence, periodicity: periodicity)
             }
+        }
+    }
+
+    /// Ids must be unique. Ascending ids (what soaplens's readers and most publishers send)
+    /// are checked by one linear scan; other orders by hashing.
+    private func checkUniqueIDs() throws(FrameValidationError) {
+        let n = ids.count
+        var ascending = true
+        var i = 1
+        while i < n {
+            if ids[i - 1] >= ids[i] {
+                ascending = false
+                break
+            }
+            i += 1
+        }
+        if ascending { return }
+        var seen = Set<Int64>(minimumCapacity: n)
+        for k in 0..<n where !seen.insert(ids[k]).inserted {
+            let first = ids.firstIndex(of: ids[k])!
+            throw .duplicateID(ids[k], firstIndex: first, secondIndex: k)
         }
     }
 }
