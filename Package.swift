@@ -51,6 +51,7 @@ let package = Package(
         .target(name: "MDWire", dependencies: ["MDCore"], swiftSettings: strictSettings),
 
         // MARK: numerics (no sockets, no HDF5)
+        .target(name: "MDSignal", swiftSettings: strictSettings),
         .target(name: "MDDescriptors", dependencies: ["MDCore"], swiftSettings: strictSettings),
 
         // MARK: I/O (no analysis)
@@ -82,6 +83,7 @@ let package = Package(
         // MARK: tests (mirror the targets)
         .testTarget(name: "CShimsTests", dependencies: ["CZMQ", "CHDF5", "CLinAlg", "CZlib"]),
         .testTarget(name: "MDCoreTests", dependencies: ["MDCore"]),
+        .testTarget(name: "MDSignalTests", dependencies: ["MDSignal"]),
         .testTarget(name: "MDDescriptorsTests", dependencies: ["MDCore", "MDDescriptors"]),
         .testTarget(name: "MDArchiveTests", dependencies: ["MDCore", "MDArchive", "HDF5Kit"]),
         .testTarget(name: "MDWireTests", dependencies: ["MDCore", "MDWire"]),
