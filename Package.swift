@@ -51,8 +51,9 @@ let package = Package(
         .target(name: "MDWire", dependencies: ["MDCore"], swiftSettings: strictSettings),
 
         // MARK: numerics (no sockets, no HDF5)
+        .target(name: "MDGeometry", dependencies: ["MDCore"], swiftSettings: strictSettings),
         .target(name: "MDSignal", swiftSettings: strictSettings),
-        .target(name: "MDDescriptors", dependencies: ["MDCore"], swiftSettings: strictSettings),
+        .target(name: "MDDescriptors", dependencies: ["MDCore", "MDGeometry"], swiftSettings: strictSettings),
 
         // MARK: I/O (no analysis)
         .target(name: "MDTrajectory", dependencies: ["MDCore", "HDF5Kit", "CZlib"], swiftSettings: strictSettings),
@@ -63,7 +64,7 @@ let package = Package(
         .target(
             name: "MDDaemon",
             dependencies: [
-                "MDCore", "MDWire", "MDIngest", "MDTrajectory", "MDDescriptors", "MDArchive",
+                "MDCore", "MDWire", "MDIngest", "MDTrajectory", "MDGeometry", "MDSignal", "MDDescriptors", "MDArchive",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -83,8 +84,9 @@ let package = Package(
         // MARK: tests (mirror the targets)
         .testTarget(name: "CShimsTests", dependencies: ["CZMQ", "CHDF5", "CLinAlg", "CZlib"]),
         .testTarget(name: "MDCoreTests", dependencies: ["MDCore"]),
+        .testTarget(name: "MDGeometryTests", dependencies: ["MDCore", "MDGeometry", "MDTrajectory"]),
         .testTarget(name: "MDSignalTests", dependencies: ["MDSignal"]),
-        .testTarget(name: "MDDescriptorsTests", dependencies: ["MDCore", "MDDescriptors"]),
+        .testTarget(name: "MDDescriptorsTests", dependencies: ["MDCore", "MDGeometry", "MDDescriptors", "MDSignal", "MDTrajectory"]),
         .testTarget(name: "MDArchiveTests", dependencies: ["MDCore", "MDArchive", "HDF5Kit"]),
         .testTarget(name: "MDWireTests", dependencies: ["MDCore", "MDWire"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
