@@ -1,0 +1,78 @@
+import Foundation
+import HDF5Kit
+import MDCore
+import MDDaemon
+import MDTrajectory
+import Testing
+
+@Suite struct DescribePipelineTests {
+    static let bundled = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("data/cu211-900K.dump.gz").path
+
+    static func reference(_ name: String) throws -> [Double] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("lens/\(name)")))
+        return data.withUnsafeBytes { raw in
+            (0..<(data.count / 8)).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) }
+        }
+    }
+
+    @Test func describeLensWritesTheReferenceSeries() throws {
+        let output = Fixtures.temporaryPath(".h5")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let options = DescribeOptions(
+            files: [Self.bundled], source: SourceOptions(speciesMap: [1: "Cu"], timestep: 0.005), stop: 40, cutoff: 6,
+            window: 20, polyorder: 2, centres: try Selection(parsing: "z > 28.09"), output: output)
+        let summary = try DescribePipeline(options: options, logger: quietLogger).run()
+        #expect(summary.frames == 40)
+        #expect(summary.centres == 900)
+        #expect(summary.intervals == 39)
+        #expect(summary.smoothedRows == 39)
+        #expect(summary.warnings.isEmpty)
+
+        let file = try HDF5File.open(output)
+        let raw = try file.openDataset("particles/all/lens/value").read(as: Double.self)  // intervals × centres
+        let smoothed = try file.openDataset("particles/all/lens_smoothed/value").read(as: Double.self)
+        let refRaw = try Self.reference("centres_env_raw.bin")  // centres × intervals
+        let refSmoothed = try Self.reference("centres_env_sg20.bin")
+        var worstRaw = 0.0, worstSmoothed = 0.0
+        for k in 0..<39 {
+            for i in 0..<900 {
+                worstRaw = max(worstRaw, abs(raw[k * 900 + i] - refRaw[i * 39 + k]))
+                worstSmoothed = max(worstSmoothed, abs(smoothed[k * 900 + i] - refSmoothed[i * 39 + k]))
+            }
+        }
+        #expect(worstRaw <= 1e-15)
+        #expect(worstSmoothed <= 1e-12)
+        // Row k is the interval from frame k to k+1, labelled with frame k's step and time.
+        #expect(try file.openDataset("particles/all/lens/step").read(as: Int64.self).prefix(3) == [0, 200, 400])
+        #expect(try file.openDataset("particles/all/lens/time").read(as: Double.self).prefix(3) == [0, 1, 2])
+        let smoothedGroup = try file.openGroup("particles/all/lens_smoothed")
+        #expect(try smoothedGroup.readScalarAttribute("sg_window", as: Int64.self) == 20)
+        #expect(try smoothedGroup.readScalarAttribute("lag_frames", as: Int64.self) == 10)
+        #expect(try smoothedGroup.readScalarAttribute("r_cut", as: Double.self) == 6)
+        let centres = try file.openDataset("particles/all/centres")
+        #expect(try centres.read(as: Int64.self).count == 900)
+        #expect(try centres.readStringAttribute("selection") == ["z > 28.09"])
+        #expect(try file.openGroup("particles/all/box").readStringAttribute("boundary") == ["periodic", "periodic", "none"])
+    }
+
+    @Test func tooFewFramesForTheWindowIsAWarningNotACrash() throws {
+        let output = Fixtures.temporaryPath(".h5")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let options = DescribeOptions(
+            files: [Fixtures.path("trajectories/cu_ortho.dump")], window: 20, output: output)
+        let summary = try DescribePipeline(options: options, logger: quietLogger).run()
+        #expect(summary.intervals == summary.frames - 1)
+        #expect(summary.smoothedRows == 0)
+        #expect(summary.warnings.count == 1)
+        let file = try HDF5File.open(output)
+        #expect(try file.openDataset("particles/all/lens_smoothed/value").shape == [0, 108])
+    }
+
+    @Test func anEmptySelectionIsRefused() throws {
+        let options = DescribeOptions(
+            files: [Fixtures.path("trajectories/cu_ortho.dump")], centres: try Selection(parsing: "z > 1000"),
+            output: Fixtures.temporaryPath(".h5"))
+        #expect(throws: ReplayError.self) { try DescribePipeline(options: options, logger: quietLogger).run() }
+    }
+}
