@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "HDF5KitTests", dependencies: ["HDF5Kit"]),
         .testTarget(name: "MDTrajectoryTests", dependencies: ["MDCore", "MDTrajectory", "HDF5Kit"]),
         .testTarget(name: "MDIngestTests", dependencies: ["MDCore", "MDWire", "MDIngest", "ZeroMQ"]),
-        .testTarget(name: "MDDaemonTests", dependencies: ["MDCore", "MDWire", "MDIngest", "MDTrajectory", "MDDaemon", "ZeroMQ", "HDF5Kit"]),
+        .testTarget(name: "MDDaemonTests", dependencies: ["MDCore", "MDWire", "MDIngest", "MDTrajectory", "MDDaemon", "ZeroMQ", "HDF5Kit", "MDSignal"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,13 +10,17 @@ public struct DaemonOptions: Sendable {
     public var report: Report.Format
     /// Write the summary as JSON here on exit.
     public var summaryJSONPath: String?
+    /// Online LENS (raw and smoothed) per run, or nil.
+    public var lens: LensSettings?
     /// Individually logged rejections before logging only every 1000th (log-flood guard).
     public var rejectionLogLimit: Int
 
     public init(
         subscriber: FrameSubscriber.Options = FrameSubscriber.Options(), exitOnEnd: Bool = false,
-        report: Report.Format = .text, summaryJSONPath: String? = nil, rejectionLogLimit: Int = 20
+        report: Report.Format = .text, summaryJSONPath: String? = nil, lens: LensSettings? = nil,
+        rejectionLogLimit: Int = 20
     ) {
+        self.lens = lens
         self.subscriber = subscriber
         self.exitOnEnd = exitOnEnd
         self.report = report

@@ -22,7 +22,26 @@ public struct DaemonSummary: Sendable, Codable, Equatable {
         public var max: Double?
     }
 
+    /// Online LENS counts, when `--lens` was on.
+    public struct LensCounts: Sendable, Codable, Equatable {
+        /// Raw δ rows (intervals) computed.
+        public var intervals: Int
+        /// Smoothed rows emitted.
+        public var smoothed_rows: Int
+        /// Stretches ended by a sequence gap (no interval spans a gap).
+        public var gap_resets: Int
+        /// Runs whose first frame set up a LENS stage.
+        public var runs: Int
+        public init(intervals: Int = 0, smoothed_rows: Int = 0, gap_resets: Int = 0, runs: Int = 0) {
+            self.intervals = intervals
+            self.smoothed_rows = smoothed_rows
+            self.gap_resets = gap_resets
+            self.runs = runs
+        }
+    }
+
     public var frames: UInt64
+    public var lens: LensCounts?
     public var received: UInt64
     public var controls: UInt64
     public var bytes: UInt64
@@ -38,7 +57,8 @@ public struct DaemonSummary: Sendable, Codable, Equatable {
     /// Seconds the daemon ran.
     public var duration_s: Double
 
-    public init(statistics s: IngestStatistics, runs: [RunRecord], duration: Double) {
+    public init(statistics s: IngestStatistics, runs: [RunRecord], duration: Double, lens: LensCounts? = nil) {
+        self.lens = lens
         frames = s.frames
         received = s.received
         controls = s.controls
@@ -82,6 +102,9 @@ public struct DaemonSummary: Sendable, Codable, Equatable {
             if r.rejected > 0 { s += ", \(r.rejected) rejected" }
             s += r.ended ? ", ended" : ", open"
             lines.append(s)
+        }
+        if let lens {
+            lines.append("  LENS: \(lens.intervals) intervals, \(lens.smoothed_rows) smoothed rows over \(lens.runs) run(s); \(lens.gap_resets) reset(s) at sequence gaps")
         }
         if !rejected.isEmpty {
             lines.append("  rejected by reason: " + rejected.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))

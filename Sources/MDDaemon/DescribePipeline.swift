@@ -2,7 +2,6 @@ import Logging
 import MDArchive
 import MDCore
 import MDDescriptors
-import MDGeometry
 import MDIngest
 import MDSignal
 import MDTrajectory
@@ -22,8 +21,6 @@ public final class DescribePipeline {
 
     public init(options: DescribeOptions, logger: Logger) throws {
         guard !options.files.isEmpty else { throw ReplayError("no trajectory file given") }
-        guard options.cutoff > 0, options.cutoff.isFinite else { throw ReplayError("--rcut must be > 0 Å, got \(options.cutoff)") }
-        guard options.lag >= 1 else { throw ReplayError("--lag must be ≥ 1 frame, got \(options.lag)") }
         guard options.stride >= 1 else { throw ReplayError("--stride must be ≥ 1, got \(options.stride)") }
         self.options = options
         self.logger = logger
@@ -33,7 +30,6 @@ public final class DescribePipeline {
         let t0 = WallClock.monotonic()
         var summary = DescribeSummary()
         let sg = try SavitzkyGolay(window: options.window, polyorder: options.polyorder)
-        let search = NeighbourSearch(cutoff: options.cutoff)
         var state: RunState?
         var index = 0
         for file in options.files {
@@ -49,7 +45,7 @@ public final class DescribePipeline {
                 guard let frame = try reader.next() else { break }
                 index += 1
                 if state == nil { state = try RunState(first: frame, options: options, filter: sg, logger: logger) }
-                try state!.consume(frame, file: file, search: search)
+                try state!.consume(frame, file: file)
                 summary.frames += 1
             }
         }
@@ -64,101 +60,71 @@ public final class DescribePipeline {
         return summary
     }
 
-    /// Everything fixed by the first frame, and the streaming state.
+    /// The LENS stage and the archive it writes to.
     private struct RunState {
-        let ids: [Int64]
-        let centreIndices: [Int32]
-        let environmentIndices: [Int32]
-        let environmentMask: [Bool]
-        let environmentCount: Int
-        let cutoff: Double
-        var lens: LensAccumulator
-        var smoother: StreamingSavitzkyGolay
+        let stage: LensStage
         let writer: H5MDWriter
         let raw: H5MDSeries
         let smoothed: H5MDSeries
-        /// Step and time of every analysed frame (16 bytes a frame), to label rows.
-        var steps: [Int64] = []
-        var times: [Double] = []
-        var rawRows = 0
         var smoothedRows = 0
         var warnings: [String] = []
-        let lag: Int
-        let window: Int
         let logger: Logger
+        var rawRows: Int { stage.rawRows }
+        var centreIndices: [Int64] { stage.centreIDs }
+        var environmentCount: Int { stage.environmentIDs.count }
 
         init(first: Frame, options: DescribeOptions, filter: SavitzkyGolay, logger: Logger) throws {
-            ids = first.ids
-            let typeNames = options.source.speciesMap
-            let centreMask = options.centres.mask(in: first, typeNames: typeNames)
-            let environment = options.lensEnvironment.map { $0.mask(in: first, typeNames: typeNames) } ?? centreMask
-            centreIndices = centreMask.indices.compactMap { centreMask[$0] ? Int32($0) : nil }
-            environmentIndices = environment.indices.compactMap { environment[$0] ? Int32($0) : nil }
-            environmentMask = environment
-            environmentCount = environmentIndices.count
-            guard !centreIndices.isEmpty else {
-                throw ReplayError("the centre selection '\(options.centres)' selects no atom in the first frame")
-            }
-            cutoff = options.cutoff
-            lag = options.lag
-            window = options.window
+            let settings = LensSettings(
+                cutoff: options.cutoff, lag: options.lag, window: options.window, polyorder: options.polyorder,
+                centres: options.centres, environment: options.lensEnvironment, typeNames: options.source.speciesMap)
+            stage = try LensStage(first: first, settings: settings)
             self.logger = logger
-            lens = LensAccumulator(centreCount: centreIndices.count, lag: options.lag)
-            smoother = StreamingSavitzkyGolay(filter: filter, seriesCount: centreIndices.count)
             writer = try H5MDWriter(path: options.output, periodicity: first.periodicity, creatorVersion: SoapLensBuild.version)
-            let centreIDs = centreIndices.map { first.ids[Int($0)] }
-            let environmentText = options.lensEnvironment.map(\.description) ?? "centres (\(options.centres))"
-            try writer.writeIDs("centres", centreIDs, attributes: ["selection": .string(options.centres.description)])
-            try writer.writeIDs("lens_environment", environmentIndices.map { first.ids[Int($0)] }, attributes: ["selection": .string(environmentText)])
+            try writer.writeIDs("centres", stage.centreIDs, attributes: ["selection": .string(options.centres.description)])
+            try writer.writeIDs("lens_environment", stage.environmentIDs, attributes: ["selection": .string(settings.environmentText)])
             let common: [String: AttributeValue] = [
                 "r_cut": .double(options.cutoff), "lens_lag_frames": .int(Int64(options.lag)),
-                "neighbour_rule": .string("0 < d < r_cut, ids within the LENS environment, minimum image and all periodic images"),
-                "centres": .string(options.centres.description), "environment": .string(environmentText),
+                "neighbour_rule": .string("0 < d < r_cut, ids within the LENS environment, every periodic image"),
+                "centres": .string(options.centres.description), "environment": .string(settings.environmentText),
                 "pbc": .strings(first.periodicity.array.map { $0 ? "T" : "F" }),
                 "layout": .string("rows = interval from analysed frame k to k+lag, labelled with frame k's step and time; columns = centres"),
             ]
-            raw = try writer.addSeries("lens", columns: centreIndices.count, attributes: common)
+            raw = try writer.addSeries("lens", columns: stage.centreIDs.count, attributes: common)
             var smoothAttributes = common
             smoothAttributes["sg_window"] = .int(Int64(options.window))
             smoothAttributes["sg_polyorder"] = .int(Int64(options.polyorder))
             smoothAttributes["sg_mode"] = .string("interp (scipy.signal.savgol_filter defaults)")
             smoothAttributes["lag_frames"] = .int(Int64(filter.lagFrames))
             smoothAttributes["clipped"] = .bool(false)
-            smoothed = try writer.addSeries("lens_smoothed", columns: centreIndices.count, attributes: smoothAttributes)
+            smoothed = try writer.addSeries("lens_smoothed", columns: stage.centreIDs.count, attributes: smoothAttributes)
         }
 
-        mutating func consume(_ frame: Frame, file: String, search: NeighbourSearch) throws {
-            guard frame.ids == ids else {
-                throw ReplayError("\(file): frame at step \(frame.step) has another atom set than the first frame (\(frame.atomCount) atoms, first had \(ids.count)); describe analyses one fixed atom set")
+        mutating func consume(_ frame: Frame, file: String) throws {
+            let out: (raw: LensStage.Row?, smoothed: [LensStage.Row])
+            do {
+                out = try stage.consume(frame)
+            } catch let error as StageError {
+                throw StageError("\(file): \(error)")
             }
-            let list = try search.compute(frame: frame, centres: centreIndices, environment: environmentIndices)
-            steps.append(frame.step)
-            times.append(frame.time ?? .nan)
-            let mask = environmentMask
-            let cutoff = self.cutoff
-            lens.withNextSlot { $0.append(from: list, ids: frame.ids, environment: mask, cutoff: cutoff) }
-            guard let row = lens.commit() else { return }
-            let k = steps.count - 1 - lag  // the interval starts at analysed frame k
-            try raw.append(step: steps[k], time: times[k], values: row)
-            rawRows += 1
-            try write(smoother.push(row))
+            if let r = out.raw { try raw.append(step: r.step, time: r.time ?? .nan, values: r.values) }
+            try write(out.smoothed)
         }
 
         mutating func finish() throws {
             do {
-                try write(smoother.finish())
-            } catch let error as SignalError {
+                try write(stage.finish())
+            } catch let short as LensStage.ShortStretch {
                 // scipy's interp mode needs at least a window of samples.
-                let text = "only \(rawRows) LENS intervals, fewer than the Savitzky–Golay window \(window): no smoothed series (\(error))"
+                let text = "only \(short.rows) LENS intervals, fewer than the Savitzky–Golay window \(short.window): no smoothed series"
                 warnings.append(text)
                 logger.warning("\(text)")
             }
             try writer.flush()
         }
 
-        private mutating func write(_ rows: [(index: Int, values: [Double])]) throws {
-            for (i, values) in rows {
-                try smoothed.append(step: steps[i], time: times[i], values: values)
+        private mutating func write(_ rows: [LensStage.Row]) throws {
+            for r in rows {
+                try smoothed.append(step: r.step, time: r.time ?? .nan, values: r.values)
                 smoothedRows += 1
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MDCore
 import MDIngest
 import ServiceLifecycle
 import Synchronization
@@ -60,10 +61,12 @@ public final class IngestService: Service, Sendable {
             metadata: ["endpoint": "\(subscriber.endpoint)", "mode": "\(options.subscriber.mode.rawValue)",
                        "bind": "\(options.subscriber.bind)"])
         var loggedRejections = 0
+        var lensStages: [String: LensStage] = [:]
+        var lensCounts = DaemonSummary.LensCounts()
         defer {
             let summary = DaemonSummary(
                 statistics: subscriber.statistics, runs: subscriber.tracker.orderedRuns,
-                duration: WallClock.monotonic() - started)
+                duration: WallClock.monotonic() - started, lens: options.lens == nil ? nil : lensCounts)
             summaryBox.withLock { $0 = summary }
             output.write(summary.text)
             if let path = options.summaryJSONPath { writeJSON(summary, to: path) }
@@ -72,9 +75,23 @@ public final class IngestService: Service, Sendable {
         try subscriber.run(until: { stop.isSet }) { event in
             switch event {
             case let .frame(frame, receipt):
+                var lensText = ""
+                var lensJSON: [String: Any] = [:]
+                if let settings = options.lens {
+                    let (raw, smoothed) = lensStep(
+                        frame, receipt, settings: settings, stages: &lensStages, counts: &lensCounts)
+                    if let raw, let stage = lensStages[frame.runID] {
+                        lensText += " lens(step \(raw.step)) " + Report.lensText(raw.values, ids: stage.centreIDs)
+                        lensJSON["lens"] = Report.lensObject(raw.step, raw.values, ids: stage.centreIDs)
+                    }
+                    if let last = smoothed.last, let stage = lensStages[frame.runID] {
+                        lensText += " smoothed(step \(last.step)) " + Report.lensText(last.values, ids: stage.centreIDs)
+                        lensJSON["lens_smoothed"] = smoothed.map { Report.lensObject($0.step, $0.values, ids: stage.centreIDs) }
+                    }
+                }
                 switch options.report {
-                case .text: output.write(Report.textLine(frame, receipt))
-                case .jsonl: output.write(Report.jsonLine(frame, receipt))
+                case .text: output.write(Report.textLine(frame, receipt) + lensText)
+                case .jsonl: output.write(Report.jsonLine(frame, receipt, extra: lensJSON))
                 case .none: break
                 }
                 if receipt.gapBefore > 0 {
@@ -83,6 +100,9 @@ public final class IngestService: Service, Sendable {
             case let .segmentStart(run, implicit):
                 logger.info("run started", metadata: ["run": "\(run.runID)", "announced": "\(!implicit)", "source": "\(run.source ?? "-")"])
             case let .segmentEnd(run):
+                if let stage = lensStages.removeValue(forKey: run.runID) {
+                    finishLens(stage, run: run.runID, counts: &lensCounts)
+                }
                 var meta: Logger.Metadata = ["run": "\(run.runID)", "frames": "\(run.frames)", "lost": "\(run.gaps)"]
                 if let e = run.expectedFrames { meta["published"] = "\(e)" }
                 logger.info("run ended", metadata: meta)
@@ -96,6 +116,58 @@ public final class IngestService: Service, Sendable {
                 }
             }
             return .proceed
+        }
+    }
+
+    /// Feeds one frame to its run's LENS stage (created on the run's first frame). A gap
+    /// before the frame ends the current stretch first, so no interval spans lost frames.
+    private func lensStep(
+        _ frame: Frame, _ receipt: FrameReceipt, settings: LensSettings, stages: inout [String: LensStage],
+        counts: inout DaemonSummary.LensCounts
+    ) -> (LensStage.Row?, [LensStage.Row]) {
+        do {
+            if stages[frame.runID] == nil {
+                stages[frame.runID] = try LensStage(first: frame, settings: settings)
+                counts.runs += 1
+                logger.info("LENS on", metadata: [
+                    "run": "\(frame.runID)", "centres": "\(stages[frame.runID]!.centreIDs.count)",
+                    "environment": "\(stages[frame.runID]!.environmentIDs.count)", "r_cut": "\(settings.cutoff)",
+                    "smoothing_lag_frames": "\(settings.lag + settings.window / 2)"])
+            }
+            let stage = stages[frame.runID]!
+            var smoothed: [LensStage.Row] = []
+            if receipt.gapBefore > 0 {
+                counts.gap_resets += 1
+                logger.warning("LENS reset at a sequence gap: no interval spans the lost frames", metadata: [
+                    "run": "\(frame.runID)", "seq": "\(frame.sequence)", "lost": "\(receipt.gapBefore)"])
+                do {
+                    smoothed += try stage.breakSequence()
+                } catch let short as LensStage.ShortStretch {
+                    logger.warning("LENS stretch before the gap too short to smooth", metadata: ["intervals": "\(short.rows)", "window": "\(short.window)"])
+                }
+            }
+            let out = try stage.consume(frame)
+            smoothed += out.smoothed
+            if out.raw != nil { counts.intervals += 1 }
+            counts.smoothed_rows += smoothed.count
+            return (out.raw, smoothed)
+        } catch {
+            logger.error("LENS failed for this frame", metadata: ["run": "\(frame.runID)", "seq": "\(frame.sequence)", "error": "\(error)"])
+            return (nil, [])
+        }
+    }
+
+    private func finishLens(_ stage: LensStage, run: String, counts: inout DaemonSummary.LensCounts) {
+        do {
+            let rows = try stage.finish()
+            counts.smoothed_rows += rows.count
+            if let last = rows.last, options.report == .text {
+                output.write("lens run=\(run) end: \(rows.count) final smoothed rows, last (step \(last.step)) " + Report.lensText(last.values, ids: stage.centreIDs))
+            }
+        } catch let short as LensStage.ShortStretch {
+            logger.warning("LENS run too short to smooth", metadata: ["run": "\(run)", "intervals": "\(short.rows)", "window": "\(short.window)"])
+        } catch {
+            logger.error("LENS finish failed", metadata: ["run": "\(run)", "error": "\(error)"])
         }
     }
 

@@ -33,7 +33,7 @@ public enum Report {
     }
 
     /// The JSON line for a frame.
-    public static func jsonLine(_ f: Frame, _ r: FrameReceipt) -> String {
+    public static func jsonLine(_ f: Frame, _ r: FrameReceipt, extra: [String: Any] = [:]) -> String {
         var centroid = SIMD3<Double>.zero
         for i in 0..<f.atomCount { centroid += f.position(i) }
         if f.atomCount > 0 { centroid /= Double(f.atomCount) }
@@ -46,6 +46,7 @@ public enum Report {
             "id_min": f.ids.min().map { $0 as Any } ?? NSNull(),
             "id_max": f.ids.max().map { $0 as Any } ?? NSNull(),
         ]
+        for (k, v) in extra { o[k] = v }
         if let c = f.cell {
             o["box"] = [[c.a.x, c.a.y, c.a.z], [c.b.x, c.b.y, c.b.z], [c.c.x, c.c.y, c.c.z]]
             o["origin"] = [c.origin.x, c.origin.y, c.origin.z]
@@ -54,6 +55,20 @@ public enum Report {
         }
         guard let data = try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// One-line statistics of a LENS row: mean, and the largest value with its atom id.
+    public static func lensText(_ values: [Double], ids: [Int64]) -> String {
+        guard let (k, m) = values.enumerated().max(by: { $0.element < $1.element }) else { return "-" }
+        let mean = values.reduce(0, +) / Double(values.count)
+        return "mean=\(fixed(mean, 4)) max=\(fixed(m, 4))(id \(ids[k]))"
+    }
+
+    /// The same as a JSON object.
+    public static func lensObject(_ step: Int64, _ values: [Double], ids: [Int64]) -> [String: Any] {
+        guard let (k, m) = values.enumerated().max(by: { $0.element < $1.element }) else { return ["step": step] }
+        let mean = values.reduce(0, +) / Double(values.count)
+        return ["step": step, "mean": mean, "max": m, "max_id": ids[k]]
     }
 
     /// `x` with `digits` decimals.

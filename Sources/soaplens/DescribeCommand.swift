@@ -23,23 +23,7 @@ struct DescribeCommand: ParsableCommand {
     @Flag(name: .long, help: "Compute SOAP (arrives with the SOAP issue).")
     var soap = false
 
-    @Option(name: .long, help: "Neighbour cutoff r_cut, Å.")
-    var rcut: Double = 6.0
-
-    @Option(name: .long, help: "LENS lag k, frames.")
-    var lag: Int = 1
-
-    @Option(name: .long, help: "Savitzky–Golay window, frames (the study: 20 for Cu(211), 100 for Au and ice).")
-    var window: Int = 20
-
-    @Option(name: .long, help: "Savitzky–Golay polynomial order.")
-    var polyorder: Int = 2
-
-    @Option(name: .long, help: "The analysed atoms (default: all).")
-    var centres: String = "all"
-
-    @Option(name: .long, help: "Atoms counted as LENS neighbours (default: the centres, as in the study).")
-    var lensEnv: String?
+    @OptionGroup var lensOptions: LensArguments
 
     @Option(name: .long, help: "First frame (0-based).")
     var start: Int = 0
@@ -63,18 +47,13 @@ struct DescribeCommand: ParsableCommand {
 
     func run() throws {
         let logger = try global.makeLogger("soaplens.describe")
-        let centreSelection: Selection
-        let environment: Selection?
-        do {
-            centreSelection = try Selection(parsing: centres)
-            environment = try lensEnv.map { text throws(SelectionError) in try Selection(parsing: text) }
-        } catch {
-            throw ValidationError(error.description)
-        }
+        let sourceOptions = try source.sourceOptions()
+        let lensSettings = try lensOptions.settings(typeNames: sourceOptions.speciesMap)
         let options = DescribeOptions(
-            files: files, format: try source.trajectoryFormat(), source: try source.sourceOptions(), start: start,
-            stop: stop, stride: stride, cutoff: rcut, lag: lag, window: window, polyorder: polyorder,
-            centres: centreSelection, lensEnvironment: environment, output: output)
+            files: files, format: try source.trajectoryFormat(), source: sourceOptions, start: start,
+            stop: stop, stride: stride, cutoff: lensSettings.cutoff, lag: lensSettings.lag, window: lensSettings.window,
+            polyorder: lensSettings.polyorder, centres: lensSettings.centres, lensEnvironment: lensSettings.environment,
+            output: output)
         do {
             let summary = try DescribePipeline(options: options, logger: logger).run()
             for w in summary.warnings { OutputSink.standardError.write("soaplens describe: warning: \(w)") }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import MDDaemon
 import MDIngest
+import MDTrajectory
 import MDWire
 import ServiceLifecycle
 import ZeroMQ
@@ -46,6 +47,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Largest accepted message, MB; larger ones are dropped by ZeroMQ.")
     var maxMessageMb: Int64 = 2048
 
+    @Flag(name: .long, help: "Compute LENS online for every run (raw and Savitzky–Golay smoothed; see --rcut, --centres, --window).")
+    var lens = false
+
+    @OptionGroup(title: "LENS options") var lensOptions: LensArguments
+
+    @Option(name: .long, help: "Map numeric types to elements for 'type N' selections, e.g. 1=Cu.")
+    var species: String?
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -53,6 +62,15 @@ struct RunCommand: AsyncParsableCommand {
         if jsonl && quiet { throw ValidationError("--jsonl and --quiet exclude each other") }
         guard highWaterMark > 0 else { throw ValidationError("--high-water-mark must be > 0") }
         guard maxMessageMb > 0 else { throw ValidationError("--max-message-mb must be > 0") }
+    }
+
+    private func typeNames() throws -> [Int: String] {
+        guard let species else { return [:] }
+        do {
+            return try SourceOptions.parseSpeciesMap(species)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     func run() async throws {
@@ -63,7 +81,8 @@ struct RunCommand: AsyncParsableCommand {
             subscriber: FrameSubscriber.Options(
                 mode: mode, endpoint: endpoint, bind: bind, receiveHighWaterMark: highWaterMark,
                 maxMessageBytes: maxMessageMb * 1_000_000),
-            exitOnEnd: exitOnEnd, report: jsonl ? .jsonl : (quiet ? .none : .text), summaryJSONPath: summaryJson)
+            exitOnEnd: exitOnEnd, report: jsonl ? .jsonl : (quiet ? .none : .text), summaryJSONPath: summaryJson,
+            lens: lens ? try lensOptions.settings(typeNames: typeNames()) : nil)
         let context = try ZMQContext()
         let service = IngestService(options: options, context: context, logger: logger)
         let group = ServiceGroup(

@@ -73,6 +73,6 @@ import Testing
         let options = DescribeOptions(
             files: [Fixtures.path("trajectories/cu_ortho.dump")], centres: try Selection(parsing: "z > 1000"),
             output: Fixtures.temporaryPath(".h5"))
-        #expect(throws: ReplayError.self) { try DescribePipeline(options: options, logger: quietLogger).run() }
+        #expect(throws: StageError.self) { try DescribePipeline(options: options, logger: quietLogger).run() }
     }
 }
