@@ -11,7 +11,7 @@ bin="$(swift build -c release --show-bin-path)/soaplens"
 endpoint="${SOAPLENS_ENDPOINT:-tcp://127.0.0.1:5555}"
 
 # The daemon connects and waits; the replayer binds, waits for the subscription, publishes.
-"$bin" run --subscribe "$endpoint" --exit-on-end &
+"$bin" run --subscribe "$endpoint" --exit-on-end --lens --centres 'z > 28.09' --rcut 6 --window 20 &
 daemon=$!
 trap 'kill $daemon 2>/dev/null || true' EXIT
 "$bin" replay data/cu211-900K.dump.gz --publish "$endpoint" --species 1=Cu --dt 0.005 --rate 100 --wait-timeout 60
