@@ -20,8 +20,8 @@ public final class DescribePipeline {
     private let logger: Logger
 
     public init(options: DescribeOptions, logger: Logger) throws {
-        guard !options.files.isEmpty else { throw ReplayError("no trajectory file given") }
-        guard options.stride >= 1 else { throw ReplayError("--stride must be ≥ 1, got \(options.stride)") }
+        guard !options.files.isEmpty else { throw StageError("no trajectory file given") }
+        guard options.stride >= 1 else { throw StageError("--stride must be ≥ 1, got \(options.stride)") }
         self.options = options
         self.logger = logger
     }
@@ -49,7 +49,7 @@ public final class DescribePipeline {
                 summary.frames += 1
             }
         }
-        guard var state else { throw ReplayError("no frame selected from \(options.files.joined(separator: ", "))") }
+        guard var state else { throw StageError("no frame selected from \(options.files.joined(separator: ", "))") }
         try state.finish()
         summary.intervals = state.rawRows
         summary.smoothedRows = state.smoothedRows
