@@ -29,6 +29,9 @@ let package = Package(
         .library(name: "MDTrajectory", targets: ["MDTrajectory"]),
         .library(name: "MDIngest", targets: ["MDIngest"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
+        .library(name: "MDGeometry", targets: ["MDGeometry"]),
+        .library(name: "MDSignal", targets: ["MDSignal"]),
+        .library(name: "MDDescriptors", targets: ["MDDescriptors"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

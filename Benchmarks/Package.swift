@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 //
 // soaplens benchmarks: a separate package (CI never builds it) that depends on the parent
-// package by path and measures the wire codec and ZeroMQ ingest in one plain executable.
+// package by path and measures the wire codec, ZeroMQ ingest and LENS per frame in one plain
+// executable.
 // Build and run with `Benchmarks/scripts/run-benchmarks.sh` (see Benchmarks/README.md).
 import PackageDescription
 
@@ -20,6 +21,9 @@ let package = Package(
                 .product(name: "MDTrajectory", package: "soaplens"),
                 .product(name: "MDIngest", package: "soaplens"),
                 .product(name: "ZeroMQ", package: "soaplens"),
+                .product(name: "MDGeometry", package: "soaplens"),
+                .product(name: "MDSignal", package: "soaplens"),
+                .product(name: "MDDescriptors", package: "soaplens"),
             ],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Builds soaplens and the benchmark package in release mode and runs every benchmark:
-# codec, ingest (in-process ZeroMQ tcp loopback), end to end with the real programs, and the
-# pure-Python peer; writes results.jsonl, machine.txt and summary.md to OUT and prints the
-# summary. Takes about 2–3 minutes after the builds.
+# codec, ingest (in-process ZeroMQ tcp loopback), end to end with the real programs, the
+# pure-Python ingest peer, then LENS per frame (Swift on one core and on all cores, dynsight
+# and MDAnalysis on the same frames); writes results.jsonl, machine.txt, load.log and
+# summary.md to OUT and prints the summary. Takes about 3 minutes after the builds.
 #
 # usage: Benchmarks/scripts/run-benchmarks.sh [OUT]     (default OUT: /tmp/soaplens-bench-<UTC time>)
 # env:   RUNS (3), MAIN_SCRATCH (.build-release), BENCH_SCRATCH (Benchmarks/.build-release),
-#        SKIP_BUILD=1 to reuse existing builds.
+#        SKIP_BUILD=1 to reuse existing builds, ONLY="ingest lens" to run a subset.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${1:-/tmp/soaplens-bench-$(date -u +%Y%m%dT%H%M%SZ)}"
 RUNS="${RUNS:-3}"
+ONLY="${ONLY:-ingest lens}"
 MAIN_SCRATCH="${MAIN_SCRATCH:-$ROOT/.build-release}"
 BENCH_SCRATCH="${BENCH_SCRATCH:-$ROOT/Benchmarks/.build-release}"
 mkdir -p "$OUT"
@@ -21,28 +23,97 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
 fi
 SOAPLENS="$MAIN_SCRATCH/release/soaplens"
 BENCH="$BENCH_SCRATCH/release/SoapLensBenchmarks"
+NCPU="$(nproc)"
+# One core for the single-core LENS numbers (Swift and numba alike); all cores otherwise.
+if command -v taskset > /dev/null; then
+    ONE_CORE=(taskset -c 0)
+else
+    echo "warning: taskset not found; the '1 core' LENS runs are not pinned" >&2
+    ONE_CORE=()
+fi
 
 {
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
-    echo "cores: $(nproc)"
+    echo "cores: $NCPU"
     echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
     echo "os: $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
     echo "swift: $(swift --version 2>/dev/null | head -1)"
     echo "libzmq (system): $(dpkg-query -W -f='${Version}' libzmq5 2>/dev/null || echo unknown)"
     echo "python: $(python3 -c 'import sys,zmq,numpy;print(sys.version.split()[0],"pyzmq",zmq.pyzmq_version(),"bundled libzmq",zmq.zmq_version(),"numpy",numpy.__version__)')"
     echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "busiest processes before the run (top, 1 s sample):"
+    top -b -n 2 -d 1 -o %CPU 2>/dev/null | awk '/^top -/ {n++} n == 2' | sed -n '7,12p' | sed 's/^/    /' || true
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt"
 
+# Every 5 s: the load average (the benchmarks' own load included) and, over the last 5 s, the
+# share of CPU time that was busy and the share stolen by the hypervisor (other guests).
+(
+    echo "# UTC load1 load5 load15 busy% steal%"
+    read -r _ u n s i w q sq st _ < /proc/stat
+    while sleep 5; do
+        read -r _ u2 n2 s2 i2 w2 q2 sq2 st2 _ < /proc/stat
+        total=$(( (u2 + n2 + s2 + i2 + w2 + q2 + sq2 + st2) - (u + n + s + i + w + q + sq + st) ))
+        busy=$(( (u2 + n2 + s2 + q2 + sq2) - (u + n + s + q + sq) ))
+        echo "$(date -u +%H:%M:%S) $(cut -d' ' -f1-3 /proc/loadavg) $(( 100 * busy / (total > 0 ? total : 1) )) $(( 100 * (st2 - st) / (total > 0 ? total : 1) ))"
+        u=$u2 n=$n2 s=$s2 i=$i2 w=$w2 q=$q2 sq=$sq2 st=$st2
+    done
+) > "$OUT/load.log" &
+SAMPLER=$!
+trap 'kill "$SAMPLER" 2>/dev/null || true' EXIT
+
+phase() {  # phase NAME COMMAND...: runs a step, logs its duration and the load after it
+    local name="$1" start="$SECONDS"
+    shift
+    "$@"
+    echo "phase $name: $((SECONDS - start)) s, load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+}
+
 RESULTS="$OUT/results.jsonl"
+DELTA="$OUT/swift-lens-delta.bin"
 : > "$RESULTS"
-"$BENCH" --runs "$RUNS" --json "$RESULTS" | tee "$OUT/swift.log"
-python3 "$ROOT/Benchmarks/scripts/end_to_end.py" --soaplens "$SOAPLENS" --runs "$RUNS" --json "$RESULTS" | tee "$OUT/e2e.log"
-python3 "$ROOT/Benchmarks/scripts/python_peer.py" --runs "$RUNS" --json "$RESULTS" | tee "$OUT/peer.log"
+swift_ingest() { "$BENCH" --only codec,push,pubsub --runs "$RUNS" --json "$RESULTS" | tee "$OUT/swift.log"; }
+end_to_end() { python3 "$ROOT/Benchmarks/scripts/end_to_end.py" --soaplens "$SOAPLENS" --runs "$RUNS" --json "$RESULTS" | tee "$OUT/e2e.log"; }
+python_peer() { python3 "$ROOT/Benchmarks/scripts/python_peer.py" --runs "$RUNS" --json "$RESULTS" | tee "$OUT/peer.log"; }
+swift_lens_one_core() {
+    "${ONE_CORE[@]}" "$BENCH" --only lens --runs "$RUNS" --json "$RESULTS" --lens-delta "$DELTA" | tee "$OUT/lens-swift-1.log"
+}
+swift_lens_all_cores() { "$BENCH" --only lens --runs "$RUNS" --json "$RESULTS" | tee "$OUT/lens-swift-all.log"; }
+lens_peer_one_thread() {
+    NUMBA_NUM_THREADS=1 "${ONE_CORE[@]}" python3 "$ROOT/Benchmarks/scripts/lens_peer.py" --threads 1 --mdanalysis --from-file \
+        --runs "$RUNS" --swift-delta "$DELTA" --json "$RESULTS" | tee "$OUT/lens-peer-1.log"
+}
+lens_peer_all_threads() {
+    NUMBA_NUM_THREADS="$NCPU" python3 "$ROOT/Benchmarks/scripts/lens_peer.py" --threads "$NCPU" \
+        --runs "$RUNS" --swift-delta "$DELTA" --json "$RESULTS" | tee "$OUT/lens-peer-all.log"
+}
+
+if [[ " $ONLY " == *" ingest "* ]]; then
+    phase swift-ingest swift_ingest
+    phase end-to-end end_to_end
+    phase python-peer python_peer
+fi
+if [[ " $ONLY " == *" lens "* ]]; then
+    # The Swift runs bracket the Python ones (before and after), so that a change in the
+    # machine's load during the minute the peers take shows in the Swift spread too.
+    phase swift-lens-1-core swift_lens_one_core
+    phase swift-lens-all-cores swift_lens_all_cores
+    phase lens-peer-1-thread lens_peer_one_thread
+    if [[ "$NCPU" -gt 1 ]]; then phase lens-peer-all-threads lens_peer_all_threads; fi
+    DELTA="$OUT/swift-lens-delta-again.bin"
+    phase swift-lens-1-core-again swift_lens_one_core
+    phase swift-lens-all-cores-again swift_lens_all_cores
+    cmp -s "$OUT/swift-lens-delta.bin" "$DELTA" || { echo "error: Swift's δ differs between its two runs" >&2; exit 1; }
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+awk '!/^#/ {n++; l += $2; st += $6; if ($6 > mx) mx = $6; if (n == 1 || $2 < lo) lo = $2; if ($2 > hi) hi = $2}
+     END {if (n) printf "during the run (%d samples of 5 s): load average (1 min) %.2f–%.2f, CPU steal mean %.1f %%, max %d %%\n", n, lo, hi, st / n, mx}' \
+    "$OUT/load.log" >> "$OUT/machine.txt"
 
 python3 "$ROOT/Benchmarks/scripts/summarize.py" "$RESULTS" > "$OUT/summary.md"
+echo
+cat "$OUT/machine.txt"
 echo
 cat "$OUT/summary.md"
 echo

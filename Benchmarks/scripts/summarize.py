@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Turns the JSON lines written by SoapLensBenchmarks, end_to_end.py and python_peer.py
-into Markdown tables: per benchmark and variant, the median over runs and the spread
-(min–max), plus the Swift/Python ratios. Usage: summarize.py results.jsonl [more.jsonl ...]
+"""Turns the JSON lines written by SoapLensBenchmarks, end_to_end.py, python_peer.py and
+lens_peer.py into Markdown tables: per benchmark and variant, the median over runs and the
+spread (min–max), plus the Swift/Python ratios. Usage: summarize.py results.jsonl [more.jsonl ...]
 """
 import json
 import statistics
@@ -14,13 +14,26 @@ COLUMNS = {
     "stream": [("frames", "frames", 0), ("frames_per_s", "frames/s", 0), ("mb_per_s", "MB/s", 1),
                ("latency_ms_p50", "latency p50 ms", 3), ("latency_ms_p99", "latency p99 ms", 3),
                ("gaps", "gaps", 0), ("rejected", "rejected", 0)],
+    "lens": [("ms_per_frame_p50", "ms/frame p50", 3), ("ms_per_frame_p90", "ms/frame p90", 3),
+             ("ms_per_frame_mean", "ms/frame mean", 3), ("search_ms_p50", "search ms p50", 3),
+             ("sets_ms_p50", "sets ms p50", 3), ("delta_ms_p50", "δ ms p50", 3),
+             ("max_abs_diff_vs_swift", "max \\|δ − δ_Swift\\|", ".1e")],
 }
+
+# LENS routes of lens_peer.py, in table order, with their short descriptions.
+LENS_PEERS = OrderedDict([
+    ("lens.dynsight-compute_lens", "dynsight `compute_lens`, trajectory in memory"),
+    ("lens.dynsight-compute_lens-file", "dynsight `compute_lens`, reading the .gz dump"),
+    ("lens.dynsight-kernels", "dynsight kernels, one search per frame"),
+    ("lens.mdanalysis", "MDAnalysis `capped_distance` + scipy.sparse δ"),
+    ("lens.mdanalysis-f64", "same + float64 re-check (fixture route)"),
+])
 
 
 def fmt(values, digits):
     med = statistics.median(values)
     lo, hi = min(values), max(values)
-    f = f"{{:.{digits}f}}"
+    f = f"{{:{digits}}}" if isinstance(digits, str) else f"{{:.{digits}f}}"
     return f.format(med) if lo == hi else f"{f.format(med)} ({f.format(lo)}–{f.format(hi)})"
 
 
@@ -52,13 +65,22 @@ def median_of(groups, bench, variant, key):
     return statistics.median(vals) if vals else None
 
 
+def min_of(groups, bench, variant, key):
+    vals = [m[key] for m in groups.get((bench, variant)) or [] if key in m]
+    return min(vals) if vals else None
+
+
 def main(paths):
     g = load(paths)
     benches = {b for b, _ in g}
-    print("### Codec and subscriber processing (no transport)\n")
-    print(table(g, {"codec.encode", "codec.decode", "ingest.process"}, "codec"))
-    print("\n### Ingest over tcp loopback (Swift in-process, Python peer in two processes)\n")
-    print(table(g, {"ingest.push", "ingest.pubsub", "peer.push", "peer.pubsub"}, "stream"))
+    codec = {"codec.encode", "codec.decode", "ingest.process"}
+    stream = {"ingest.push", "ingest.pubsub", "peer.push", "peer.pubsub"}
+    if benches & codec:
+        print("### Codec and subscriber processing (no transport)\n")
+        print(table(g, codec, "codec"))
+    if benches & stream:
+        print("\n### Ingest over tcp loopback (Swift in-process, Python peer in two processes)\n")
+        print(table(g, stream, "stream"))
     if any(b.startswith("e2e.") for b in benches):
         print("\n### End to end with the real programs (PUSH → `soaplens run --pull`)\n")
         print(table(g, {b for b in benches if b.startswith("e2e.")}, "stream"))
@@ -77,6 +99,32 @@ def main(paths):
         print("| measure | Swift | Python | Swift advantage (×) |\n|---|---:|---:|---:|")
         print("\n".join(rows))
         print("\nThroughput: Swift/Python; latency: Python/Swift (above 1 = Swift better).")
+    if any(b.startswith("lens.") for b in benches):
+        lens_tables(g)
+
+
+def lens_tables(g):
+    order = ["lens.swift", "lens.swift-sg20"] + list(LENS_PEERS)
+    names = [b for b in order if any(bb == b for bb, _ in g)]
+    print("\n### LENS per frame (900 centres, r_cut 6 Å, environment = centres, 40 frames)\n")
+    print(table(OrderedDict((k, g[k]) for b in names for k in g if k[0] == b), set(names), "lens"))
+    rows = []
+    for variant in sorted({v for b, v in g if b == "lens.swift"}):
+        for peer, label in LENS_PEERS.items():
+            # Per-frame medians where the peer was timed frame by frame, else means.
+            key = "ms_per_frame_p50" if median_of(g, peer, variant, "ms_per_frame_p50") else "ms_per_frame_mean"
+            s, p = median_of(g, "lens.swift", variant, key), median_of(g, peer, variant, key)
+            if s and p:
+                stat = "p50" if key.endswith("p50") else "mean"
+                sb, pb = min_of(g, "lens.swift", variant, key), min_of(g, peer, variant, key)
+                rows.append(f"| {label} | {variant} | {stat} | {s:.2f} | {p:.2f} | {p / s:.1f} | {pb / sb:.1f} |")
+    if rows:
+        print("\n### LENS: Swift vs the Python tools\n")
+        print("| peer | cores | per-frame statistic | Swift ms/frame | peer ms/frame | Swift speed-up (×) | speed-up, best runs (×) |")
+        print("|---|---|---|---:|---:|---:|---:|")
+        print("\n".join(rows))
+        print("\nms/frame: median over runs of each run's statistic; speed-up = peer / Swift; "
+              "\"best runs\": the fastest run of each side (less sensitive to other jobs on the machine).")
 
 
 if __name__ == "__main__":

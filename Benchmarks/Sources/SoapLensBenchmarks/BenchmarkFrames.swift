@@ -48,9 +48,28 @@ struct BenchmarkFrames: Sendable {
         return BenchmarkFrames(frames: frames, source: source)
     }
 
+    /// The same frames with every frame's atoms in frame 0's (shuffled) order: a publisher
+    /// that sends the same order every frame, the case `SegmentTracker`'s cached sorting
+    /// permutation is for. (The default frames get a fresh shuffle each, the worst case.)
+    func withFixedOrder() -> BenchmarkFrames {
+        guard let first = frames.first else { return self }
+        let fixed = frames.map { f -> Frame in
+            var position: [Int64: Int] = [:]
+            position.reserveCapacity(f.atomCount)
+            for (i, id) in f.ids.enumerated() { position[id] = i }
+            let order = first.ids.compactMap { position[$0] }
+            return order.count == f.atomCount ? Self.reordered(f, order) : f  // another atom set: left as is
+        }
+        return BenchmarkFrames(frames: fixed, source: source + ", one atom order for all frames")
+    }
+
     /// The frame with its atoms (ids, types, positions, velocities) in a random order.
     static func shuffled(_ f: Frame, using rng: inout SplitMix64) -> Frame {
-        let order = Array(0..<f.atomCount).shuffled(using: &rng)
+        reordered(f, Array(0..<f.atomCount).shuffled(using: &rng))
+    }
+
+    /// The frame's atoms taken in `order` (atom k of the result is atom `order[k]` of `f`).
+    static func reordered(_ f: Frame, _ order: [Int]) -> Frame {
         var g = f
         g.ids = order.map { f.ids[$0] }
         g.types = order.map { f.types[$0] }

@@ -1,8 +1,9 @@
 /// Command-line options of `SoapLensBenchmarks` (plain parsing: the benchmark package adds
 /// no dependencies of its own).
 struct BenchmarkOptions {
-    /// Which benchmarks: `codec`, `push`, `pubsub`.
-    var selected: Set<String> = ["codec", "push", "pubsub"]
+    /// Which benchmarks: `codec`, `push`, `pubsub`, `lens`.
+    var selected: Set<String> = Self.known
+    static let known: Set<String> = ["codec", "push", "pubsub", "lens"]
     /// Measurement runs per variant (medians and spreads are taken over these).
     var runs = 3
     /// Minimum timed seconds per codec run.
@@ -21,11 +22,18 @@ struct BenchmarkOptions {
     var frameLimit = 100
     /// Append JSON lines here.
     var jsonPath: String?
+    /// Frames of the LENS benchmark (the first ones of the dump).
+    var lensFrames = 40
+    /// Timed laps over the LENS frames per run (after one warm-up lap).
+    var lensLaps = 5
+    /// Write the LENS δ (float64 LE, centres × intervals) here, for the dynsight check.
+    var lensDeltaPath: String?
 
     static let usage = """
-        usage: SoapLensBenchmarks [--only codec,push,pubsub] [--runs N] [--codec-seconds S]
+        usage: SoapLensBenchmarks [--only codec,push,pubsub,lens] [--runs N] [--codec-seconds S]
                                   [--push-frames N] [--rates R1,R2] [--pubsub-seconds S]
                                   [--dump FILE | --synthetic] [--frames N] [--json FILE]
+                                  [--lens-frames N] [--lens-laps N] [--lens-delta FILE]
         """
 
     init(arguments: [String]) throws {
@@ -43,8 +51,8 @@ struct BenchmarkOptions {
             switch flag {
             case "--only":
                 selected = Set(try value(flag).split(separator: ",").map(String.init))
-                let unknown = selected.subtracting(["codec", "push", "pubsub"])
-                guard unknown.isEmpty else { throw BenchmarkError("unknown benchmark(s) \(unknown.sorted()); known: codec, push, pubsub") }
+                let unknown = selected.subtracting(Self.known)
+                guard unknown.isEmpty else { throw BenchmarkError("unknown benchmark(s) \(unknown.sorted()); known: \(Self.known.sorted().joined(separator: ", "))") }
             case "--runs": runs = Int(try number(flag))
             case "--codec-seconds": codecSeconds = try number(flag)
             case "--push-frames": pushFrames = Int(try number(flag))
@@ -58,6 +66,9 @@ struct BenchmarkOptions {
             case "--synthetic": synthetic = true
             case "--frames": frameLimit = Int(try number(flag))
             case "--json": jsonPath = try value(flag)
+            case "--lens-frames": lensFrames = Int(try number(flag))
+            case "--lens-laps": lensLaps = Int(try number(flag))
+            case "--lens-delta": lensDeltaPath = try value(flag)
             case "-h", "--help": throw BenchmarkError(Self.usage)
             default: throw BenchmarkError("unknown option '\(flag)'\n\(Self.usage)")
             }

@@ -14,7 +14,8 @@ struct IngestBenchmark {
     /// `FrameSubscriber.process` alone, no transport: decode + validation + sort by id +
     /// run tracking, per message, timed call by call over one long run (the subscriber's
     /// socket is bound to an unused inproc endpoint and never read).
-    func process(precision: WireEncoder.Precision, secondsPerRun: Double, run: Int) throws -> BenchmarkResult {
+    /// `variantSuffix` is appended to the variant name (e.g. ` same order`).
+    func process(precision: WireEncoder.Precision, secondsPerRun: Double, run: Int, variantSuffix: String = "") throws -> BenchmarkResult {
         let context = try ZMQContext()
         let subscriber = try FrameSubscriber(
             context: context,
@@ -51,7 +52,7 @@ struct IngestBenchmark {
         }
         let s = SampleSummary(samples)
         return BenchmarkResult(
-            benchmark: "ingest.process", variant: precision == .float64 ? "float64" : "float32", run: run,
+            benchmark: "ingest.process", variant: (precision == .float64 ? "float64" : "float32") + variantSuffix, run: run,
             metrics: [
                 "us_per_frame_p50": s.median, "us_per_frame_p99": s.p99, "us_per_frame_mean": s.mean,
                 "frames_per_s": Double(samples.count) / (Double(busy) * 1e-9),

@@ -1,8 +1,9 @@
-/// Order statistics of a set of measurements (any unit): median, p99, mean, extremes.
+/// Order statistics of a set of measurements (any unit): median, p90, p99, mean, extremes.
 struct SampleSummary: Sendable {
     let count: Int
     let minimum: Double
     let median: Double
+    let p90: Double
     let p99: Double
     let maximum: Double
     let mean: Double
@@ -16,6 +17,7 @@ struct SampleSummary: Sendable {
         minimum = sorted[0]
         maximum = sorted[sorted.count - 1]
         median = Self.quantile(sorted, 0.5)
+        p90 = Self.quantile(sorted, 0.9)
         p99 = Self.quantile(sorted, 0.99)
         mean = sorted.reduce(0, +) / Double(sorted.count)
     }

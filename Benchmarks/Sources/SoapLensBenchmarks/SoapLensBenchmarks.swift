@@ -16,10 +16,6 @@ struct SoapLensBenchmarks {
     }
 
     static func run(_ options: BenchmarkOptions) throws {
-        let loadStart = MonotonicClock.seconds()
-        let frames = try BenchmarkFrames.load(dumpPath: options.dumpPath, synthetic: options.synthetic, limit: options.frameLimit)
-        let v = ZMQ.version
-        print("frames: \(frames.source), \(frames.atomCount) atoms, loaded in \(String(format: "%.2f", MonotonicClock.seconds() - loadStart)) s; libzmq \(v.major).\(v.minor).\(v.patch)")
         var output: FileHandle?
         if let path = options.jsonPath {
             if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
@@ -31,6 +27,15 @@ struct SoapLensBenchmarks {
             print(r.consoleLine())
             output?.write(Data((r.jsonLine() + "\n").utf8))
         }
+        if options.selected.contains("lens") { try runLens(options, emit: emit) }
+        guard !options.selected.isDisjoint(with: ["codec", "push", "pubsub"]) else {
+            try output?.close()
+            return
+        }
+        let loadStart = MonotonicClock.seconds()
+        let frames = try BenchmarkFrames.load(dumpPath: options.dumpPath, synthetic: options.synthetic, limit: options.frameLimit)
+        let v = ZMQ.version
+        print("frames: \(frames.source), \(frames.atomCount) atoms, loaded in \(String(format: "%.2f", MonotonicClock.seconds() - loadStart)) s; libzmq \(v.major).\(v.minor).\(v.patch)")
         let precisions: [WireEncoder.Precision] = [.float64, .float32]
         if options.selected.contains("codec") {
             let codec = CodecBenchmark(frames: frames, secondsPerRun: options.codecSeconds)
@@ -45,6 +50,10 @@ struct SoapLensBenchmarks {
                 for run in 1...options.runs {
                     emit(try ingest.process(precision: p, secondsPerRun: options.codecSeconds, run: run))
                 }
+            }
+            let fixedOrder = IngestBenchmark(frames: frames.withFixedOrder())
+            for run in 1...options.runs {
+                emit(try fixedOrder.process(precision: .float64, secondsPerRun: options.codecSeconds, run: run, variantSuffix: " same order"))
             }
         }
         if options.selected.contains("push") {
@@ -63,5 +72,22 @@ struct SoapLensBenchmarks {
             }
         }
         try output?.close()
+    }
+
+    /// Benchmark 3 (``LensBenchmark``): frames are read before any timing; δ of the first run
+    /// goes to `--lens-delta` for the comparison with dynsight.
+    static func runLens(_ options: BenchmarkOptions, emit: (BenchmarkResult) -> Void) throws {
+        let loadStart = MonotonicClock.seconds()
+        let bench = try LensBenchmark.load(dumpPath: options.dumpPath, frameCount: options.lensFrames)
+        print("lens: \(bench.source), \(bench.centres.count) centres (z > \(LensBenchmark.zThreshold) Å in frame 0), r_cut \(LensBenchmark.cutoff) Å, loaded in \(String(format: "%.2f", MonotonicClock.seconds() - loadStart)) s; \(CPUAffinity.allowedCPUCount()) CPU(s) allowed")
+        for run in 1...options.runs {
+            let outcome = try bench.run(run: run, laps: options.lensLaps)
+            emit(outcome.lens)
+            emit(outcome.smoothing)
+            if run == 1, let path = options.lensDeltaPath {
+                try LensBenchmark.write(delta: outcome.delta, to: path)
+                print("lens: δ (\(bench.centres.count) × \(bench.frames.count - 1), float64 LE) written to \(path)")
+            }
+        }
     }
 }
