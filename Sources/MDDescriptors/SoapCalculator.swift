@@ -1,0 +1,455 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import MDCore
+import MDGeometry
+
+/// Computes SOAP power spectra identical to dscribe 2.1.2's GTO SOAP (see ``SoapSettings``)
+/// for a list of centres of one frame.
+///
+/// Per centre `i`, species `Z`, with pairs `j` from a ``NeighbourSearch`` out to
+/// ``SoapSettings/searchRadius`` (every periodic image; non-periodic axes and `cell == nil`
+/// work) plus the centre itself at distance 0 when it belongs to the environment:
+///
+///     c^Z_{nlm} = Σ_{j ∈ Z} R_{nl}(r_ij) · r_ij^l Y_lm(r̂_ij)
+///     p^{ZZ′}_{nn′l} = π·sqrt(8/(2l+1)) Σ_m c^Z_{nlm} c^{Z′}_{n′lm}
+///
+/// (``SoapRadialBasis`` for `R_{nl}`, ``SoapSphericalHarmonics`` for `r^l Y_lm`). An isolated
+/// atom therefore has a non-zero `l = 0` spectrum.
+///
+/// Implementation, per centre (``SoapWorkspace``, nothing allocated per centre or atom):
+/// pairs are counting-sorted by species and by radial-table interval; harmonics are evaluated
+/// four pairs at a time; `R_{nl}` is read from a quintic Hermite table (``SoapRadialTable``,
+/// ~1e-11 relative) one `l` plane at a time; `C_l = Y_lᵀ R_l` per species is a
+/// register-blocked product over the pairs (8 radial lanes × 4 m); `p_l = f_l C_lᵀ C_l`.
+/// Centres are split into ``threads`` contiguous ranges run with
+/// `DispatchQueue.concurrentPerform`; each worker owns one ``SoapWorkspace`` and writes its rows
+/// of the output directly. Rows do not depend on the thread count (bit-identical).
+public struct SoapCalculator: Sendable {
+    /// The hyper-parameters.
+    public let settings: SoapSettings
+    /// The GTO basis derived from them.
+    public let basis: SoapRadialBasis
+    /// Worker count for the spectra (the neighbour search uses its own parallelism).
+    public let threads: Int
+    let harmonics: SoapSphericalHarmonics
+    let table: SoapRadialTable
+    /// `π·sqrt(8/(2l+1))` per l.
+    let prefactors: [Double]
+    /// Offset of each species-pair block `pairIndex(a, b)` in the output row.
+    let blockOffsets: [Int]
+
+    /// A calculator for `settings` running on `threads` workers (default: every online core).
+    public init(settings: SoapSettings, threads: Int? = nil) throws(SoapError) {
+        let count = threads ?? Self.onlineCores
+        guard count >= 1 else { throw .invalidThreadCount(count) }
+        self.settings = settings
+        self.threads = count
+        basis = try SoapRadialBasis(settings: settings)
+        harmonics = SoapSphericalHarmonics(lMax: settings.lMax)
+        table = SoapRadialTable(basis: basis, maximumRadius: settings.searchRadius)
+        prefactors = (0...settings.lMax).map { Double.pi * (8 / Double(2 * $0 + 1)).squareRoot() }
+        var offsets: [Int] = []
+        for a in 0..<settings.species.count {
+            for b in a..<settings.species.count { offsets.append(settings.blockOffset(a, b, layout: settings.layout)) }
+        }
+        blockOffsets = offsets
+    }
+
+    /// Number of online processors (at least 1).
+    public static var onlineCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// Spectra of `centres` (default: every atom) of `frame`, with densities built from
+    /// `environment` (default: every atom). Species come from `frame.species` names (element
+    /// symbols, case-insensitive); every environment atom must be of a species in the settings.
+    public func compute(frame: Frame, centres: [Int32]? = nil, environment: [Int32]? = nil) throws(SoapError) -> SoapSpectra {
+        let atomCount = frame.positions.count / 3
+        let numbers = frame.species.map { SoapElements.atomicNumber(of: $0) ?? 0 }
+        var atomic = [Int](repeating: 0, count: atomCount)
+        for i in 0..<min(atomCount, frame.types.count) {
+            let t = Int(frame.types[i])
+            atomic[i] = numbers.indices.contains(t) ? numbers[t] : 0
+        }
+        let all = (centres == nil || environment == nil) ? (0..<Int32(clamping: atomCount)).map { $0 } : []
+        let env = environment ?? all
+        for e in env where e >= 0 && Int(e) < atomCount && atomic[Int(e)] == 0 {
+            let t = Int(frame.types[Int(e)])
+            throw .unknownElement(frame.species.indices.contains(t) ? frame.species[t] : "type \(t)")
+        }
+        return try compute(
+            positions: frame.positions, cell: frame.cell, atomicNumbers: atomic,
+            centres: centres ?? all, environment: env)
+    }
+
+    /// Spectra of `centres` among `environment` (indices into the `N × 3` row-major
+    /// `positions`, Å), with one atomic number per atom. `cell == nil`: no periodic axis.
+    public func compute(
+        positions: [Double], cell: Cell?, atomicNumbers: [Int], centres: [Int32], environment: [Int32]
+    ) throws(SoapError) -> SoapSpectra {
+        let atomCount = positions.count / 3
+        guard atomicNumbers.count == atomCount else {
+            throw .atomicNumberCount(expected: atomCount, got: atomicNumbers.count)
+        }
+        let list: NeighbourList
+        do {
+            list = try NeighbourSearch(cutoff: settings.searchRadius).compute(
+                positions: positions, cell: cell, centres: centres, environment: environment)
+        } catch {
+            throw .geometry(error)
+        }
+        var speciesIndex = [Int32](repeating: -1, count: atomCount)
+        for (i, z) in atomicNumbers.enumerated() {
+            if let s = settings.species.firstIndex(of: z) { speciesIndex[i] = Int32(s) }
+        }
+        var inEnvironment = [Bool](repeating: false, count: atomCount)
+        for e in environment {
+            guard speciesIndex[Int(e)] >= 0 else {
+                throw .speciesNotInSettings(atomIndex: Int(e), atomicNumber: atomicNumbers[Int(e)])
+            }
+            inEnvironment[Int(e)] = true
+        }
+        return spectra(list: list, speciesIndex: speciesIndex, inEnvironment: inEnvironment)
+    }
+
+    /// Spectra from a neighbour list searched out to at least ``SoapSettings/searchRadius``
+    /// (pairs beyond it are ignored). `speciesIndex` (position in `settings.species`) must be
+    /// valid for every listed neighbour and every centre in the environment.
+    func spectra(list: NeighbourList, speciesIndex: [Int32], inEnvironment: [Bool]) -> SoapSpectra {
+        let centreCount = list.centres.count
+        let features = settings.featureCount
+        var values = [Double](repeating: 0, count: centreCount * features)
+        var maxPairs = 0
+        for k in 0..<centreCount { maxPairs = max(maxPairs, list.neighbourCount(ofCentre: k)) }
+        let capacity = maxPairs + 1 + 3 * settings.species.count + 4
+        let workers = max(1, min(threads, centreCount))
+        let kernel = SoapKernelContext(calculator: self, capacity: capacity)
+        values.withUnsafeMutableBufferPointer { output in
+            list.neighbours.withUnsafeBufferPointer { neighbours in
+                list.displacements.withUnsafeBufferPointer { displacements in
+                    list.distances.withUnsafeBufferPointer { distances in
+                        speciesIndex.withUnsafeBufferPointer { species in
+                            inEnvironment.withUnsafeBufferPointer { environment in
+                                let input = SoapKernelInput(
+                                    centres: list.centres, offsets: list.offsets,
+                                    neighbours: neighbours.baseAddress, displacements: displacements.baseAddress,
+                                    distances: distances.baseAddress, species: species.baseAddress!,
+                                    inEnvironment: environment.baseAddress!, output: output.baseAddress,
+                                    searchRadius: settings.searchRadius)
+                                let body = { @Sendable (w: Int) in
+                                    let lo = w * centreCount / workers
+                                    let hi = (w + 1) * centreCount / workers
+                                    kernel.run(rows: lo..<hi, input: input)
+                                }
+                                if workers == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: body) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return SoapSpectra(settings: settings, centres: list.centres, values: values)
+    }
+}
+
+/// Raw views of one frame's inputs and output, shared read-only (output: disjoint rows) by
+/// the workers.
+struct SoapKernelInput: @unchecked Sendable {
+    let centres: [Int32]
+    let offsets: [Int]
+    let neighbours: UnsafePointer<Int32>?
+    let displacements: UnsafePointer<Double>?
+    let distances: UnsafePointer<Double>?
+    let species: UnsafePointer<Int32>
+    let inEnvironment: UnsafePointer<Bool>
+    let output: UnsafeMutablePointer<Double>?
+    let searchRadius: Double
+}
+
+@inline(__always)
+private func load8(_ p: UnsafePointer<Double>) -> SIMD8<Double> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self)
+}
+
+@inline(__always)
+private func load8(_ p: UnsafeMutablePointer<Double>) -> SIMD8<Double> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self)
+}
+
+@inline(__always)
+private func store8(_ p: UnsafeMutablePointer<Double>, _ v: SIMD8<Double>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Double>.self)
+}
+
+@inline(__always)
+private func load4(_ p: UnsafeMutablePointer<Double>) -> SIMD4<Double> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
+}
+
+/// The per-centre kernel: what a worker needs besides its workspace.
+struct SoapKernelContext: Sendable {
+    let calculator: SoapCalculator
+    let capacity: Int
+
+    func run(rows: Range<Int>, input: SoapKernelInput) {
+        guard !rows.isEmpty, let output = input.output else { return }
+        let settings = calculator.settings
+        let table = calculator.table
+        let workspace = SoapWorkspace(
+            capacity: capacity, lCount: settings.lMax + 1, lanes: table.lanes, speciesCount: settings.species.count,
+            intervals: table.intervalCount)
+        defer { workspace.deallocate() }
+        table.coefficients.withUnsafeBufferPointer { coefficients in
+            for k in rows {
+                gather(centre: k, input: input, workspace: workspace)
+                harmonicsStage(workspace: workspace)
+                radialStage(workspace: workspace, table: coefficients.baseAddress!)
+                contractStage(workspace: workspace)
+                powerSpectrum(workspace: workspace, row: output + k * settings.featureCount)
+            }
+        }
+    }
+
+    /// Sorts the centre's pairs (itself first when in the environment) into padded per-species
+    /// segments of the workspace, each ordered by table interval (a counting sort) so that
+    /// consecutive pairs read the same table entries.
+    @inline(__always)
+    func gather(centre k: Int, input: SoapKernelInput, workspace ws: SoapWorkspace) {
+        let speciesCount = calculator.settings.species.count
+        let table = calculator.table
+        let intervals = table.intervalCount
+        let inverse = table.inverseSpacing
+        let intervalStride = table.intervalStride
+        let bucketCount = speciesCount * intervals
+        let centre = Int(input.centres[k])
+        let lo = input.offsets[k], hi = input.offsets[k + 1]
+        let radius = input.searchRadius
+        let withSelf = input.inEnvironment[centre]
+        let buckets = ws.buckets
+        for b in 0..<bucketCount { buckets[b] = 0 }
+        @inline(__always) func key(_ species: Int32, _ r: Double) -> Int {
+            Int(species) * intervals + min(Int(r * inverse), intervals - 1)
+        }
+        if withSelf { buckets[key(input.species[centre], 0)] += 1 }
+        if hi > lo, let neighbours = input.neighbours, let distances = input.distances {
+            for p in lo..<hi where distances[p] <= radius {
+                buckets[key(input.species[Int(neighbours[p])], distances[p])] += 1
+            }
+        }
+        // Bucket counts → bucket cursors; species segments padded to a multiple of 4.
+        var position = 0
+        for s in 0..<speciesCount {
+            ws.starts[s] = position
+            for b in (s * intervals)..<((s + 1) * intervals) {
+                let count = buckets[b]
+                buckets[b] = position
+                position += count
+            }
+            ws.cursor[s] = position
+            position = ws.starts[s] + (position - ws.starts[s] + 3) & ~3
+        }
+        ws.starts[speciesCount] = position
+        if withSelf {
+            let q = buckets[key(input.species[centre], 0)]
+            ws.x[q] = 0; ws.y[q] = 0; ws.z[q] = 0; ws.r[q] = 0
+            ws.tableOffset[q] = 0; ws.t[q] = 0
+            buckets[key(input.species[centre], 0)] = q + 1
+        }
+        if hi > lo, let neighbours = input.neighbours, let d = input.displacements, let distances = input.distances {
+            for p in lo..<hi where distances[p] <= radius {
+                let b = key(input.species[Int(neighbours[p])], distances[p])
+                let q = buckets[b]
+                let r = distances[p]
+                ws.x[q] = d[3 * p]; ws.y[q] = d[3 * p + 1]; ws.z[q] = d[3 * p + 2]; ws.r[q] = r
+                let (i, t) = table.locate(r)
+                ws.tableOffset[q] = i * intervalStride; ws.t[q] = t
+                buckets[b] = q + 1
+            }
+        }
+        for s in 0..<speciesCount {
+            for q in ws.cursor[s]..<ws.starts[s + 1] {
+                ws.x[q] = 0; ws.y[q] = 0; ws.z[q] = 0; ws.r[q] = -1
+                ws.tableOffset[q] = table.zeroInterval * intervalStride; ws.t[q] = 0
+            }
+        }
+    }
+
+    /// `r^l Y_lm` of every gathered pair, four pairs at a time.
+    @inline(__always)
+    func harmonicsStage(workspace ws: SoapWorkspace) {
+        let capacity = ws.capacity
+        let total = ws.starts[calculator.settings.species.count]
+        var p = 0
+        while p < total {
+            calculator.harmonics.evaluate(
+                x: load4(ws.x + p), y: load4(ws.y + p), z: load4(ws.z + p),
+                into: ws.harmonics + p, stride: capacity)
+            p += 4
+        }
+    }
+
+    /// `R_{nl}` of every gathered pair from the table, degree by degree (pairs are sorted by
+    /// interval, so consecutive pairs mostly read the same cached coefficients); padding pairs
+    /// read the all-zero interval.
+    @inline(__always)
+    func radialStage(workspace ws: SoapWorkspace, table: UnsafePointer<Double>) {
+        let tab = calculator.table
+        let lCount = tab.lCount
+        let lanes = ws.lanes
+        let chunks = lanes / 8
+        let capacity = ws.capacity
+        let total = ws.starts[calculator.settings.species.count]
+        let powers = tab.powers
+        let lStride = tab.planeStride
+        for l in 0..<lCount {
+            let plane = ws.radial + l * capacity * lanes
+            let base = table + l * lStride
+            if powers == 6 {
+                for p in 0..<total {
+                    let src = base + ws.tableOffset[p]
+                    let t = ws.t[p]
+                    let dst = plane + p * lanes
+                    for c in 0..<chunks {
+                        let o = 8 * c
+                        var v = load8(src + 5 * lanes + o)
+                        v = v * t + load8(src + 4 * lanes + o)
+                        v = v * t + load8(src + 3 * lanes + o)
+                        v = v * t + load8(src + 2 * lanes + o)
+                        v = v * t + load8(src + lanes + o)
+                        v = v * t + load8(src + o)
+                        store8(dst + o, v)
+                    }
+                }
+            } else {
+                for p in 0..<total {
+                    let src = base + ws.tableOffset[p]
+                    let t = ws.t[p]
+                    let dst = plane + p * lanes
+                    for c in 0..<chunks {
+                        let o = 8 * c
+                        var v = load8(src + 3 * lanes + o)
+                        v = v * t + load8(src + 2 * lanes + o)
+                        v = v * t + load8(src + lanes + o)
+                        v = v * t + load8(src + o)
+                        store8(dst + o, v)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `c^s_{nlm} = Σ_p Y_lm(p) R_nl(p)` over each species segment: 4 m × 8 n per pass.
+    @inline(__always)
+    func contractStage(workspace ws: SoapWorkspace) {
+        let settings = calculator.settings
+        let lCount = settings.lMax + 1
+        let harmonicCount = lCount * lCount
+        let lanes = ws.lanes
+        let chunks = lanes / 8
+        let capacity = ws.capacity
+        let speciesCount = settings.species.count
+        for s in 0..<speciesCount {
+            let lo = ws.starts[s], hi = ws.starts[s + 1]
+            let cs = ws.coefficients + s * harmonicCount * lanes
+            for l in 0..<lCount {
+                let rl = ws.radial + l * capacity * lanes
+                let mCount = 2 * l + 1
+                for c in 0..<chunks {
+                    let o = 8 * c
+                    var m = 0
+                    while m + 4 <= mCount {
+                        let lm = l * l + m
+                        let y0 = ws.harmonics + lm * capacity
+                        let y1 = y0 + capacity, y2 = y1 + capacity, y3 = y2 + capacity
+                        var a0 = SIMD8<Double>.zero, a1 = SIMD8<Double>.zero
+                        var a2 = SIMD8<Double>.zero, a3 = SIMD8<Double>.zero
+                        for q in lo..<hi {
+                            let rv = load8(rl + q * lanes + o)
+                            a0 += y0[q] * rv
+                            a1 += y1[q] * rv
+                            a2 += y2[q] * rv
+                            a3 += y3[q] * rv
+                        }
+                        store8(cs + lm * lanes + o, a0)
+                        store8(cs + (lm + 1) * lanes + o, a1)
+                        store8(cs + (lm + 2) * lanes + o, a2)
+                        store8(cs + (lm + 3) * lanes + o, a3)
+                        m += 4
+                    }
+                    while m < mCount {
+                        // Segments hold a multiple of 4 pairs: 4 partial sums break the
+                        // dependency chain of a single accumulator.
+                        let lm = l * l + m
+                        let y0 = ws.harmonics + lm * capacity
+                        var a0 = SIMD8<Double>.zero, a1 = SIMD8<Double>.zero
+                        var a2 = SIMD8<Double>.zero, a3 = SIMD8<Double>.zero
+                        var q = lo
+                        while q < hi {
+                            a0 += y0[q] * load8(rl + q * lanes + o)
+                            a1 += y0[q + 1] * load8(rl + (q + 1) * lanes + o)
+                            a2 += y0[q + 2] * load8(rl + (q + 2) * lanes + o)
+                            a3 += y0[q + 3] * load8(rl + (q + 3) * lanes + o)
+                            q += 4
+                        }
+                        store8(cs + lm * lanes + o, (a0 + a1) + (a2 + a3))
+                        m += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// `p^{ab}_{nn′l}` for every species pair into `row` in the settings' layout, then the
+    /// optional division by the full-layout norm.
+    @inline(__always)
+    func powerSpectrum(workspace ws: SoapWorkspace, row out: UnsafeMutablePointer<Double>) {
+        let settings = calculator.settings
+        let nMax = settings.nMax
+        let lCount = settings.lMax + 1
+        let harmonicCount = lCount * lCount
+        let lanes = ws.lanes
+        let chunks = lanes / 8
+        let speciesCount = settings.species.count
+        let compressed = settings.layout == .compressed
+        let triangle = nMax * (nMax + 1) / 2
+        var norm2 = 0.0
+        var pair = 0
+        for a in 0..<speciesCount {
+            for b in a..<speciesCount {
+                let block = out + calculator.blockOffsets[pair]
+                pair += 1
+                let packed = compressed && a == b
+                for l in 0..<lCount {
+                    let f = calculator.prefactors[l]
+                    let ca = ws.coefficients + (a * harmonicCount + l * l) * lanes
+                    let cb = ws.coefficients + (b * harmonicCount + l * l) * lanes
+                    let mCount = 2 * l + 1
+                    for n in 0..<nMax {
+                        for c in 0..<chunks {
+                            var acc = SIMD8<Double>.zero
+                            for m in 0..<mCount { acc += ca[m * lanes + n] * load8(cb + m * lanes + 8 * c) }
+                            store8(ws.row + 8 * c, acc * f)
+                        }
+                        for n2 in 0..<nMax {
+                            let v = ws.row[n2]
+                            norm2 += v * v
+                            if packed {
+                                if n2 >= n { block[l * triangle + n * nMax - n * (n - 1) / 2 + (n2 - n)] = v }
+                            } else {
+                                block[l * nMax * nMax + n * nMax + n2] = v
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if settings.normalised, norm2 > 0 {
+            let norm = norm2.squareRoot()
+            for i in 0..<settings.featureCount { out[i] /= norm }
+        }
+    }
+}
