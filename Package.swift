@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "soaplens",
             dependencies: [
-                "MDCore", "MDTrajectory", "MDIngest", "MDDaemon",
+                "MDCore", "MDTrajectory", "MDIngest", "MDDaemon", "MDDescriptors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

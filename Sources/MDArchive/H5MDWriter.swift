@@ -47,7 +47,15 @@ public final class H5MDWriter {
     public func addSeries(
         _ name: String, columns: Int, attributes: [String: AttributeValue] = [:], timeUnit: String = "ps"
     ) throws(HDF5Error) -> H5MDSeries {
-        let series = try H5MDSeries(parent: particles, name: name, columns: columns, timeUnit: timeUnit)
+        try addSeries(name, rowShape: [columns], attributes: attributes, timeUnit: timeUnit)
+    }
+
+    /// Adds a time-dependent element whose value has shape frames × `rowShape`
+    /// (e.g. frames × centres × features for SOAP).
+    public func addSeries(
+        _ name: String, rowShape: [Int], attributes: [String: AttributeValue] = [:], timeUnit: String = "ps"
+    ) throws(HDF5Error) -> H5MDSeries {
+        let series = try H5MDSeries(parent: particles, name: name, rowShape: rowShape, timeUnit: timeUnit)
         for (k, v) in attributes.sorted(by: { $0.key < $1.key }) {
             try v.write(on: series.group, name: k)
             try v.write(on: series.value, name: k)

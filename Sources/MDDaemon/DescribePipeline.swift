@@ -6,15 +6,17 @@ import MDIngest
 import MDSignal
 import MDTrajectory
 
-/// `soaplens describe --lens`: reads a trajectory frame by frame, resolves the selections on
-/// the first frame, and writes raw and Savitzky–Golay-smoothed LENS as H5MD elements
-/// (`particles/all/lens`, `particles/all/lens_smoothed`) with every hyper-parameter as an
-/// attribute. Streaming: memory is O(atoms × window), whatever the trajectory's length.
+/// `soaplens describe`: reads a trajectory frame by frame, resolves the selections on the
+/// first frame, and writes H5MD elements with every hyper-parameter as an attribute:
 ///
-/// Layout (conventions §2–§3): row k of `lens` is the interval from analysed frame k to frame
-/// k + lag and carries frame k's step and time; `lens_smoothed` is
-/// `scipy.signal.savgol_filter(lens, window, polyorder, axis=0)` (mode `interp`, edges
-/// included, not clipped), with its `lag_frames` stated.
+/// - `--lens`: `particles/all/lens` and `lens_smoothed` (row k = interval from analysed frame
+///   k to k + lag, labelled with frame k's step and time; the smoothed series is
+///   `scipy.signal.savgol_filter(lens, window, polyorder, axis=0)`, mode `interp`, edges
+///   included, not clipped; conventions §2–§3);
+/// - `--soap`: `particles/all/soap` with value (frames × centres × features), dscribe's GTO
+///   SOAP in the full (576 per species pair) or compressed layout, normalised or not.
+///
+/// Streaming: memory is O(atoms × window) plus one frame of spectra, whatever the length.
 public final class DescribePipeline {
     public let options: DescribeOptions
     private let logger: Logger
@@ -22,6 +24,7 @@ public final class DescribePipeline {
     public init(options: DescribeOptions, logger: Logger) throws {
         guard !options.files.isEmpty else { throw StageError("no trajectory file given") }
         guard options.stride >= 1 else { throw StageError("--stride must be ≥ 1, got \(options.stride)") }
+        guard options.computeLens || options.soap != nil else { throw StageError("nothing to compute: ask for LENS and/or SOAP") }
         self.options = options
         self.logger = logger
     }
@@ -29,7 +32,6 @@ public final class DescribePipeline {
     public func run() throws -> DescribeSummary {
         let t0 = WallClock.monotonic()
         var summary = DescribeSummary()
-        let sg = try SavitzkyGolay(window: options.window, polyorder: options.polyorder)
         var state: RunState?
         var index = 0
         for file in options.files {
@@ -44,88 +46,160 @@ public final class DescribePipeline {
                 }
                 guard let frame = try reader.next() else { break }
                 index += 1
-                if state == nil { state = try RunState(first: frame, options: options, filter: sg, logger: logger) }
+                if state == nil { state = try RunState(first: frame, options: options, logger: logger) }
                 try state!.consume(frame, file: file)
                 summary.frames += 1
             }
         }
         guard var state else { throw StageError("no frame selected from \(options.files.joined(separator: ", "))") }
         try state.finish()
-        summary.intervals = state.rawRows
-        summary.smoothedRows = state.smoothedRows
-        summary.centres = state.centreIndices.count
-        summary.environment = state.environmentCount
+        summary.intervals = state.lens?.stage.rawRows ?? 0
+        summary.smoothedRows = state.lens?.smoothedRows ?? 0
+        summary.centres = state.centreIDs.count
+        summary.environment = state.lens?.stage.environmentIDs.count ?? 0
+        summary.soapFrames = state.soap?.series.count ?? 0
+        summary.soapFeatures = state.soap?.calculator.settings.featureCount ?? 0
         summary.warnings = state.warnings
         summary.seconds = WallClock.monotonic() - t0
         return summary
     }
 
-    /// The LENS stage and the archive it writes to.
-    private struct RunState {
+    /// The LENS stage and its two series.
+    private struct LensPart {
         let stage: LensStage
-        let writer: H5MDWriter
         let raw: H5MDSeries
         let smoothed: H5MDSeries
         var smoothedRows = 0
+    }
+
+    /// The SOAP calculator, the resolved indices and the series.
+    private struct SoapPart {
+        let calculator: SoapCalculator
+        let centres: [Int32]
+        let environment: [Int32]
+        let series: H5MDSeries
+    }
+
+    /// Everything fixed by the first frame.
+    private struct RunState {
+        let writer: H5MDWriter
+        let ids: [Int64]
+        let centreIDs: [Int64]
+        var lens: LensPart?
+        let soap: SoapPart?
         var warnings: [String] = []
         let logger: Logger
-        var rawRows: Int { stage.rawRows }
-        var centreIndices: [Int64] { stage.centreIDs }
-        var environmentCount: Int { stage.environmentIDs.count }
 
-        init(first: Frame, options: DescribeOptions, filter: SavitzkyGolay, logger: Logger) throws {
-            let settings = LensSettings(
-                cutoff: options.cutoff, lag: options.lag, window: options.window, polyorder: options.polyorder,
-                centres: options.centres, environment: options.lensEnvironment, typeNames: options.source.speciesMap)
-            stage = try LensStage(first: first, settings: settings)
+        init(first: Frame, options: DescribeOptions, logger: Logger) throws {
             self.logger = logger
+            ids = first.ids
+            let typeNames = options.source.speciesMap
+            let centreMask = options.centres.mask(in: first, typeNames: typeNames)
+            let centreIndices = centreMask.indices.compactMap { centreMask[$0] ? Int32($0) : nil }
+            guard !centreIndices.isEmpty else {
+                throw StageError("the centre selection '\(options.centres)' selects no atom in the first frame (step \(first.step))")
+            }
+            centreIDs = centreIndices.map { first.ids[Int($0)] }
             writer = try H5MDWriter(path: options.output, periodicity: first.periodicity, creatorVersion: SoapLensBuild.version)
-            try writer.writeIDs("centres", stage.centreIDs, attributes: ["selection": .string(options.centres.description)])
-            try writer.writeIDs("lens_environment", stage.environmentIDs, attributes: ["selection": .string(settings.environmentText)])
-            let common: [String: AttributeValue] = [
-                "r_cut": .double(options.cutoff), "lens_lag_frames": .int(Int64(options.lag)),
-                "neighbour_rule": .string("0 < d < r_cut, ids within the LENS environment, every periodic image"),
-                "centres": .string(options.centres.description), "environment": .string(settings.environmentText),
-                "pbc": .strings(first.periodicity.array.map { $0 ? "T" : "F" }),
-                "layout": .string("rows = interval from analysed frame k to k+lag, labelled with frame k's step and time; columns = centres"),
-            ]
-            raw = try writer.addSeries("lens", columns: stage.centreIDs.count, attributes: common)
-            var smoothAttributes = common
-            smoothAttributes["sg_window"] = .int(Int64(options.window))
-            smoothAttributes["sg_polyorder"] = .int(Int64(options.polyorder))
-            smoothAttributes["sg_mode"] = .string("interp (scipy.signal.savgol_filter defaults)")
-            smoothAttributes["lag_frames"] = .int(Int64(filter.lagFrames))
-            smoothAttributes["clipped"] = .bool(false)
-            smoothed = try writer.addSeries("lens_smoothed", columns: stage.centreIDs.count, attributes: smoothAttributes)
+            try writer.writeIDs("centres", centreIDs, attributes: ["selection": .string(options.centres.description)])
+            let pbc = AttributeValue.strings(first.periodicity.array.map { $0 ? "T" : "F" })
+
+            if options.computeLens {
+                let settings = LensSettings(
+                    cutoff: options.cutoff, lag: options.lag, window: options.window, polyorder: options.polyorder,
+                    centres: options.centres, environment: options.lensEnvironment, typeNames: typeNames)
+                let stage = try LensStage(first: first, settings: settings)
+                let filter = try SavitzkyGolay(window: options.window, polyorder: options.polyorder)
+                try writer.writeIDs("lens_environment", stage.environmentIDs, attributes: ["selection": .string(settings.environmentText)])
+                let common: [String: AttributeValue] = [
+                    "r_cut": .double(options.cutoff), "lens_lag_frames": .int(Int64(options.lag)),
+                    "neighbour_rule": .string("0 < d < r_cut, ids within the LENS environment, every periodic image"),
+                    "centres": .string(options.centres.description), "environment": .string(settings.environmentText),
+                    "pbc": pbc,
+                    "layout": .string("rows = interval from analysed frame k to k+lag, labelled with frame k's step and time; columns = centres"),
+                ]
+                let raw = try writer.addSeries("lens", columns: centreIDs.count, attributes: common)
+                var smoothAttributes = common
+                smoothAttributes["sg_window"] = .int(Int64(options.window))
+                smoothAttributes["sg_polyorder"] = .int(Int64(options.polyorder))
+                smoothAttributes["sg_mode"] = .string("interp (scipy.signal.savgol_filter defaults)")
+                smoothAttributes["lag_frames"] = .int(Int64(filter.lagFrames))
+                smoothAttributes["clipped"] = .bool(false)
+                let smoothed = try writer.addSeries("lens_smoothed", columns: centreIDs.count, attributes: smoothAttributes)
+                lens = LensPart(stage: stage, raw: raw, smoothed: smoothed)
+            }
+
+            if let o = options.soap {
+                let envMask = o.environment.map { $0.mask(in: first, typeNames: typeNames) } ?? Array(repeating: true, count: first.atomCount)
+                let environment = envMask.indices.compactMap { envMask[$0] ? Int32($0) : nil }
+                // Species: those present in the SOAP environment and the centres, sorted by Z.
+                var symbols = Set<String>()
+                for i in environment { symbols.insert(first.species[Int(first.types[Int(i)])]) }
+                for i in centreIndices { symbols.insert(first.species[Int(first.types[Int(i)])]) }
+                let settings = try SoapSettings(
+                    nMax: o.nMax, lMax: o.lMax, rCut: options.cutoff, sigma: o.sigma, symbols: Array(symbols).sorted(),
+                    layout: o.layout, normalised: o.normalised)
+                let calculator = try SoapCalculator(settings: settings, threads: o.threads)
+                let envText = o.environment?.description ?? "all"
+                try writer.writeIDs("soap_environment", environment.map { first.ids[Int($0)] }, attributes: ["selection": .string(envText)])
+                let attributes: [String: AttributeValue] = [
+                    "SOAPengine": .string("soaplens (dscribe 2.1.2 GTO conventions)"), "rbf": .string("gto"),
+                    "r_cut": .double(settings.rCut), "n_max": .int(Int64(settings.nMax)), "l_max": .int(Int64(settings.lMax)),
+                    "sigma": .double(settings.sigma), "species": .ints(settings.species.map(Int64.init)),
+                    "species_symbols": .strings(settings.species.map { SoapElements.symbol(of: $0) ?? "\($0)" }),
+                    "layout": .string(settings.layout == .full ? "full" : "dscribe-compressed"),
+                    "normalised": .bool(settings.normalised), "search_radius": .double(settings.searchRadius),
+                    "centres": .string(options.centres.description), "environment": .string(envText), "pbc": pbc,
+                    "settings_json": .string(settings.jsonDescription),
+                    "value_axes": .string("frames × centres (particles/all/centres order) × features"),
+                ]
+                let series = try writer.addSeries("soap", rowShape: [centreIDs.count, settings.featureCount], attributes: attributes)
+                soap = SoapPart(calculator: calculator, centres: centreIndices, environment: environment, series: series)
+            } else {
+                soap = nil
+            }
         }
 
         mutating func consume(_ frame: Frame, file: String) throws {
-            let out: (raw: LensStage.Row?, smoothed: [LensStage.Row])
-            do {
-                out = try stage.consume(frame)
-            } catch let error as StageError {
-                throw StageError("\(file): \(error)")
+            guard frame.ids == ids else {
+                throw StageError("\(file): frame at step \(frame.step) has another atom set than the first frame (\(frame.atomCount) atoms, first had \(ids.count)); describe analyses one fixed atom set")
             }
-            if let r = out.raw { try raw.append(step: r.step, time: r.time ?? .nan, values: r.values) }
-            try write(out.smoothed)
+            if var part = lens {
+                let out = try part.stage.consume(frame)
+                if let r = out.raw { try part.raw.append(step: r.step, time: r.time ?? .nan, values: r.values) }
+                try write(out.smoothed, into: &part)
+                lens = part
+            }
+            if let part = soap {
+                let spectra: SoapSpectra
+                do {
+                    spectra = try part.calculator.compute(frame: frame, centres: part.centres, environment: part.environment)
+                } catch {
+                    throw StageError("\(file): SOAP at step \(frame.step): \(error)")
+                }
+                try part.series.append(step: frame.step, time: frame.time ?? .nan, values: spectra.values)
+            }
         }
 
         mutating func finish() throws {
-            do {
-                try write(stage.finish())
-            } catch let short as LensStage.ShortStretch {
-                // scipy's interp mode needs at least a window of samples.
-                let text = "only \(short.rows) LENS intervals, fewer than the Savitzky–Golay window \(short.window): no smoothed series"
-                warnings.append(text)
-                logger.warning("\(text)")
+            if var part = lens {
+                do {
+                    try write(part.stage.finish(), into: &part)
+                } catch let short as LensStage.ShortStretch {
+                    // scipy's interp mode needs at least a window of samples.
+                    let text = "only \(short.rows) LENS intervals, fewer than the Savitzky–Golay window \(short.window): no smoothed series"
+                    warnings.append(text)
+                    logger.warning("\(text)")
+                }
+                lens = part
             }
             try writer.flush()
         }
 
-        private mutating func write(_ rows: [LensStage.Row]) throws {
+        private func write(_ rows: [LensStage.Row], into part: inout LensPart) throws {
             for r in rows {
-                try smoothed.append(step: r.step, time: r.time ?? .nan, values: r.values)
-                smoothedRows += 1
+                try part.smoothed.append(step: r.step, time: r.time ?? .nan, values: r.values)
+                part.smoothedRows += 1
             }
         }
     }

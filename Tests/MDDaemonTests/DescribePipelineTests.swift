@@ -76,3 +76,64 @@ import Testing
         #expect(throws: StageError.self) { try DescribePipeline(options: options, logger: quietLogger).run() }
     }
 }
+
+@Suite struct DescribeSoapTests {
+    /// dscribe 2.1.2's compressed spectra of frame 0 (Tests/Fixtures/soap, cu211 system).
+    static func dscribeReference() throws -> (ids: [Int64], rows: [[Double]]) {
+        let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Fixtures.path("soap/soap_fixtures.json")))) as! [String: Any]
+        let systems = (meta["systems"] as? [String: Any]) ?? meta
+        let cu = systems["cu211"] as! [String: Any]
+        let ids = (cu["ids"] as! [NSNumber]).map(\.int64Value)
+        let flat = try DescribePipelineTests.reference("../soap/cu211.soap.bin")
+        let width = flat.count / ids.count
+        return (ids, (0..<ids.count).map { Array(flat[($0 * width)..<(($0 + 1) * width)]) })
+    }
+
+    /// dscribe's compressed single-species vector → SOAPify's full layout, unit length.
+    static func fullNormalised(_ c: [Double], nMax: Int = 8, lMax: Int = 8) -> [Double] {
+        var out = [Double](repeating: 0, count: (lMax + 1) * nMax * nMax)
+        var k = 0
+        for l in 0...lMax {
+            for n in 0..<nMax {
+                for m in n..<nMax {
+                    out[l * nMax * nMax + n * nMax + m] = c[k]
+                    out[l * nMax * nMax + m * nMax + n] = c[k]
+                    k += 1
+                }
+            }
+        }
+        let norm = out.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return out.map { $0 / norm }
+    }
+
+    @Test func describeSoapWritesDscribeSpectra() throws {
+        let (ids, rows) = try Self.dscribeReference()
+        let chosen = Array(ids.prefix(5))
+        let output = Fixtures.temporaryPath(".h5")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let options = DescribeOptions(
+            files: [DescribePipelineTests.bundled], source: SourceOptions(speciesMap: [1: "Cu"], timestep: 0.005), stop: 1,
+            cutoff: 6, centres: try Selection(parsing: "id " + chosen.map(String.init).joined(separator: " ")),
+            output: output, computeLens: false, soap: SoapOptions())
+        let summary = try DescribePipeline(options: options, logger: quietLogger).run()
+        #expect(summary.soapFrames == 1)
+        #expect(summary.soapFeatures == 576)
+        let file = try HDF5File.open(output)
+        let value = try file.openDataset("particles/all/soap/value")
+        #expect(try value.shape == [1, 5, 576])
+        let written = try value.read(as: Double.self)
+        let centres = try file.openDataset("particles/all/centres").read(as: Int64.self)
+        #expect(centres == chosen.sorted())
+        var worst = 0.0
+        for (r, id) in centres.enumerated() {
+            let expected = Self.fullNormalised(rows[ids.firstIndex(of: id)!])
+            for f in 0..<576 { worst = max(worst, abs(written[r * 576 + f] - expected[f])) }
+        }
+        #expect(worst <= 1e-9, "max |p − p_dscribe| = \(worst) on unit vectors")
+        let soap = try file.openGroup("particles/all/soap")
+        #expect(try soap.readScalarAttribute("n_max", as: Int64.self) == 8)
+        #expect(try soap.readScalarAttribute("r_cut", as: Double.self) == 6)
+        #expect(try soap.readStringAttribute("layout") == ["full"])
+        #expect(try soap.readAttribute("species", as: Int64.self) == [29])
+    }
+}
