@@ -71,7 +71,7 @@ public final class LensStage {
         environmentMask = environment
         centreIDs = centreIndices.map { first.ids[Int($0)] }
         environmentIDs = environmentIndices.map { first.ids[Int($0)] }
-        search = NeighbourSearch(cutoff: settings.cutoff)
+        search = NeighbourSearch(cutoff: settings.cutoff, orderedPairs: false)
         filter = try SavitzkyGolay(window: settings.window, polyorder: settings.polyorder)
         lens = LensAccumulator(centreCount: centreIndices.count, lag: settings.lag)
         smoother = StreamingSavitzkyGolay(filter: filter, seriesCount: centreIndices.count)

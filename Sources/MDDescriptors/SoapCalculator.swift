@@ -97,7 +97,7 @@ public struct SoapCalculator: Sendable {
         }
         let list: NeighbourList
         do {
-            list = try NeighbourSearch(cutoff: settings.searchRadius).compute(
+            list = try NeighbourSearch(cutoff: settings.searchRadius, orderedPairs: false).compute(
                 positions: positions, cell: cell, centres: centres, environment: environment)
         } catch {
             throw .geometry(error)

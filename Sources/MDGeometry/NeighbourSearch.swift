@@ -40,6 +40,12 @@ public struct NeighbourSearch: Sendable {
     /// Pairs with distance ≤ cutoff are listed, Å.
     public var cutoff: Double
 
+    /// Sort each centre's pairs by (neighbour, image) (the default). Consumers that do not need
+    /// an order (a sum over neighbours, or LENS, which sorts ids itself) set it to `false` and
+    /// skip the sort; the list is then in grid-scan order, still deterministic for a given input
+    /// and independent of the chunking.
+    public var orderedPairs: Bool = true
+
     /// Upper bound on the grid bins (counting periodic images) one centre may visit; a cell far
     /// thinner than the cutoff exceeds it and throws ``GeometryError/tooManyImages(axis:perpendicularWidth:cutoff:)``.
     public static let maximumImageVisits = 1 << 24
@@ -49,8 +55,9 @@ public struct NeighbourSearch: Sendable {
     static let rangeSlack = 1e-9
 
     /// A search out to `cutoff`, Å (checked when computing: positive and finite).
-    public init(cutoff: Double) {
+    public init(cutoff: Double, orderedPairs: Bool = true) {
         self.cutoff = cutoff
+        self.orderedPairs = orderedPairs
     }
 
     /// Searches a frame: its positions and cell (`nil` cell: no periodic axis). `nil` centres
@@ -125,7 +132,7 @@ public struct NeighbourSearch: Sendable {
             lattice: lattice, cutoff: cutoff)
         let context = try SearchContext(
             grid: grid, lattice: lattice, fractional: fractional, wrapped: wrapped,
-            centres: centres, cutoff: cutoff)
+            centres: centres, cutoff: cutoff, orderedPairs: orderedPairs)
         return context.run()
     }
 }

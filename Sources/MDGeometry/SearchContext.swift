@@ -14,11 +14,14 @@ struct SearchContext: Sendable {
     let cutoffSquaredLoose: Double
     /// Sort keys of the pairs.
     let coding: PairKeyCoding
+    /// Sort each centre's pairs (see ``NeighbourSearch/orderedPairs``).
+    let orderedPairs: Bool
 
     init(
         grid: CellGrid, lattice: SearchLattice, fractional: [Double], wrapped: [Double],
-        centres: [Int32], cutoff: Double
+        centres: [Int32], cutoff: Double, orderedPairs: Bool = true
     ) throws(GeometryError) {
+        self.orderedPairs = orderedPairs
         self.grid = grid
         self.lattice = lattice
         self.fractional = fractional
@@ -193,7 +196,7 @@ struct SearchContext: Sendable {
                         }
                     }
                 }
-                scratch.withUnsafeMutableBufferPointer { PairKeyCoding.sort($0) }
+                if orderedPairs { scratch.withUnsafeMutableBufferPointer { PairKeyCoding.sort($0) } }
                 out.counts.append(scratch.count)
                 out.keys.append(contentsOf: scratch)
             }

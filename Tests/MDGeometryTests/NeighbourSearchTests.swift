@@ -347,3 +347,25 @@ struct NeighbourSearchTests {
         #expect(lonely.offsets == [0, 0, 0] && lonely.pairCount == 0)
     }
 }
+
+@Suite struct UnorderedPairsTests {
+    @Test func unorderedListHasTheSamePairsPerCentre() throws {
+        var rng = SystemRandomNumberGenerator()
+        let cell = Cell(a: SIMD3(9, 0, 0), b: SIMD3(2, 8, 0), c: SIMD3(1, -1.5, 7))
+        let n = 150
+        let positions = (0..<(3 * n)).map { _ in Double.random(in: -5...15, using: &rng) }
+        let all = (0..<Int32(n)).map { $0 }
+        let ordered = try NeighbourSearch(cutoff: 5.5).compute(positions: positions, cell: cell, centres: all, environment: all)
+        let free = try NeighbourSearch(cutoff: 5.5, orderedPairs: false).compute(positions: positions, cell: cell, centres: all, environment: all)
+        #expect(free.offsets == ordered.offsets)
+        for k in 0..<n {
+            func key(_ l: NeighbourList, _ p: Int) -> [Int32] { [l.neighbours[p], l.shifts[3 * p], l.shifts[3 * p + 1], l.shifts[3 * p + 2]] }
+            let a = ordered.pairs(ofCentre: k).map { key(ordered, $0) }
+            let b = free.pairs(ofCentre: k).map { key(free, $0) }.sorted { $0.lexicographicallyPrecedes($1) }
+            #expect(a == b)
+        }
+        // Deterministic: the same input gives the same unordered list.
+        let again = try NeighbourSearch(cutoff: 5.5, orderedPairs: false).compute(positions: positions, cell: cell, centres: all, environment: all)
+        #expect(again == free)
+    }
+}

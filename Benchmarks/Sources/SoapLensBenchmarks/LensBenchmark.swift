@@ -8,7 +8,7 @@ import MDTrajectory
 /// Benchmark 3: LENS per frame on the bundled Cu(211) slab, the way `soaplens describe --lens`
 /// and the daemon compute it. For every frame:
 ///
-/// 1. `NeighbourSearch(cutoff: 6 Å).compute(frame:centres:environment:)` — cell list, all
+/// 1. `NeighbourSearch(cutoff: 6 Å, orderedPairs: false).compute(frame:centres:environment:)` — cell list, all
 ///    periodic images (the dump is `p p f`);
 /// 2. `NeighbourIDSets.append(from:ids:environment:cutoff:)` into the `LensAccumulator`'s ring
 ///    slot — the neighbour **ids** at `0 < d < r_cut`, sorted and unique per centre;
@@ -78,7 +78,7 @@ struct LensBenchmark {
     func run(run: Int, laps: Int) throws -> Outcome {
         let cores = CPUAffinity.allowedCPUCount()
         let variant = cores == 1 ? "1 core" : "\(cores) cores"
-        let search = NeighbourSearch(cutoff: Self.cutoff)
+        let search = NeighbourSearch(cutoff: Self.cutoff, orderedPairs: false)
         let filter = try SavitzkyGolay(window: Self.smoothingWindow, polyorder: Self.smoothingPolyorder)
         let m = centres.count
         let intervals = frames.count - 1
