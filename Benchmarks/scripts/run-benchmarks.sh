@@ -7,12 +7,12 @@
 #
 # usage: Benchmarks/scripts/run-benchmarks.sh [OUT]     (default OUT: /tmp/soaplens-bench-<UTC time>)
 # env:   RUNS (3), MAIN_SCRATCH (.build-release), BENCH_SCRATCH (Benchmarks/.build-release),
-#        SKIP_BUILD=1 to reuse existing builds, ONLY="ingest lens" to run a subset.
+#        SKIP_BUILD=1 to reuse existing builds, ONLY="ingest lens soap" (default) or a subset.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${1:-/tmp/soaplens-bench-$(date -u +%Y%m%dT%H%M%SZ)}"
 RUNS="${RUNS:-3}"
-ONLY="${ONLY:-ingest lens}"
+ONLY="${ONLY:-ingest lens soap}"
 MAIN_SCRATCH="${MAIN_SCRATCH:-$ROOT/.build-release}"
 BENCH_SCRATCH="${BENCH_SCRATCH:-$ROOT/Benchmarks/.build-release}"
 mkdir -p "$OUT"
@@ -88,6 +88,13 @@ lens_peer_all_threads() {
     NUMBA_NUM_THREADS="$NCPU" python3 "$ROOT/Benchmarks/scripts/lens_peer.py" --threads "$NCPU" \
         --runs "$RUNS" --swift-delta "$DELTA" --json "$RESULTS" | tee "$OUT/lens-peer-all.log"
 }
+AU309="$OUT/au309.xyz"
+swift_soap() {  # Swift SOAP on 1 core and on all cores, dscribe (n_jobs=1) on 1 core
+    python3 "$ROOT/Benchmarks/scripts/soap_peer.py" --write-au309 "$AU309"
+    "${ONE_CORE[@]}" "$BENCH" --only soap --runs "$RUNS" --soap-au309 "$AU309" --json "$RESULTS" | tee "$OUT/soap-swift-1.log"
+    "$BENCH" --only soap --runs "$RUNS" --soap-au309 "$AU309" --json "$RESULTS" | tee "$OUT/soap-swift-all.log"
+    "${ONE_CORE[@]}" python3 "$ROOT/Benchmarks/scripts/soap_peer.py" --runs "$RUNS" --json "$RESULTS" | tee "$OUT/soap-dscribe.log"
+}
 
 if [[ " $ONLY " == *" ingest "* ]]; then
     phase swift-ingest swift_ingest
@@ -105,6 +112,9 @@ if [[ " $ONLY " == *" lens "* ]]; then
     phase swift-lens-1-core-again swift_lens_one_core
     phase swift-lens-all-cores-again swift_lens_all_cores
     cmp -s "$OUT/swift-lens-delta.bin" "$DELTA" || { echo "error: Swift's δ differs between its two runs" >&2; exit 1; }
+fi
+if [[ " $ONLY " == *" soap "* ]]; then
+    phase soap swift_soap
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 awk '!/^#/ {n++; l += $2; st += $6; if ($6 > mx) mx = $6; if (n == 1 || $2 < lo) lo = $2; if ($2 > hi) hi = $2}

@@ -26,7 +26,8 @@ public final class LensStage {
     private let ids: [Int64]
     private let centreIndices: [Int32]
     private let environmentIndices: [Int32]
-    private let environmentMask: [Bool]
+    /// Workers of the neighbour search (the online cores).
+    private let workers: Int
     private let search: NeighbourSearch
     private let filter: SavitzkyGolay
     private var lens: LensAccumulator
@@ -68,7 +69,7 @@ public final class LensStage {
         guard !centreIndices.isEmpty else {
             throw StageError("the centre selection '\(settings.centres)' selects no atom in the first frame (step \(first.step))")
         }
-        environmentMask = environment
+        workers = SoapCalculator.onlineCores
         centreIDs = centreIndices.map { first.ids[Int($0)] }
         environmentIDs = environmentIndices.map { first.ids[Int($0)] }
         search = NeighbourSearch(cutoff: settings.cutoff, orderedPairs: false)
@@ -86,11 +87,20 @@ public final class LensStage {
         guard frame.ids == ids else {
             throw StageError("frame at step \(frame.step) has another atom set than the segment's first frame (\(frame.atomCount) atoms, first had \(ids.count))")
         }
-        let list = try search.compute(frame: frame, centres: centreIndices, environment: environmentIndices)
+        // One streaming pass: search, keep 0 < d < r_cut, ids straight into the ring slot.
+        let (search, centres, environment, cutoff, workers) = (search, centreIndices, environmentIndices, settings.cutoff, workers)
+        let failure = lens.withNextSlot { (sets: inout NeighbourIDSets) -> GeometryError? in
+            do throws(GeometryError) {
+                try sets.append(
+                    searching: search, positions: frame.positions, cell: frame.cell, centres: centres,
+                    environment: environment, ids: frame.ids, cutoff: cutoff, workers: workers)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
         labels.append((frame.step, frame.time))
-        let mask = environmentMask
-        let cutoff = settings.cutoff
-        lens.withNextSlot { $0.append(from: list, ids: frame.ids, environment: mask, cutoff: cutoff) }
         guard let values = lens.commit() else { return (nil, []) }
         let label = labels[labels.count - 1 - settings.lag]
         let keep = 2 * (settings.window + settings.lag) + 2

@@ -6,9 +6,9 @@
 /// state with no allocation per frame.
 public struct NeighbourIDSets: Sendable, Equatable {
     /// Row starts; `centreCount + 1` entries once complete.
-    public private(set) var offsets: [Int] = [0]
+    public internal(set) var offsets: [Int] = [0]
     /// Neighbour ids, row after row.
-    public private(set) var ids: [Int64] = []
+    public internal(set) var ids: [Int64] = []
 
     public init() {}
 

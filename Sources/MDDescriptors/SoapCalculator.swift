@@ -26,10 +26,13 @@ import MDGeometry
 /// pairs are counting-sorted by species and by radial-table interval; harmonics are evaluated
 /// four pairs at a time; `R_{nl}` is read from a quintic Hermite table (``SoapRadialTable``,
 /// ~1e-11 relative) one `l` plane at a time; `C_l = Y_lᵀ R_l` per species is a
-/// register-blocked product over the pairs (8 radial lanes × 4 m); `p_l = f_l C_lᵀ C_l`.
-/// Centres are split into ``threads`` contiguous ranges run with
-/// `DispatchQueue.concurrentPerform`; each worker owns one ``SoapWorkspace`` and writes its rows
-/// of the output directly. Rows do not depend on the thread count (bit-identical).
+/// register-blocked product over the pairs (8 radial lanes × 4 m); these three run on blocks
+/// of 64 pairs so their buffers stay in cache, each sum kept in pair order; `p_l = f_l C_lᵀ C_l`.
+/// The neighbour search streams each centre's pairs
+/// (``NeighbourSearch/forEachCentre(positions:cell:centres:environment:workers:_:)``, no global
+/// pair list) on ``threads`` workers; each worker owns one ``SoapWorkspace`` and computes the
+/// centre's row right there, writing it into the output directly. Rows do not depend on the
+/// thread count (bit-identical).
 public struct SoapCalculator: Sendable {
     /// The hyper-parameters.
     public let settings: SoapSettings
@@ -95,29 +98,66 @@ public struct SoapCalculator: Sendable {
         guard atomicNumbers.count == atomCount else {
             throw .atomicNumberCount(expected: atomCount, got: atomicNumbers.count)
         }
-        let list: NeighbourList
-        do {
-            list = try NeighbourSearch(cutoff: settings.searchRadius, orderedPairs: false).compute(
-                positions: positions, cell: cell, centres: centres, environment: environment)
-        } catch {
-            throw .geometry(error)
-        }
+        // Species are checked before the search, but a species error is thrown only after
+        // the search has validated the geometry (geometry errors take precedence).
         var speciesIndex = [Int32](repeating: -1, count: atomCount)
         for (i, z) in atomicNumbers.enumerated() {
             if let s = settings.species.firstIndex(of: z) { speciesIndex[i] = Int32(s) }
         }
         var inEnvironment = [Bool](repeating: false, count: atomCount)
-        for e in environment {
-            guard speciesIndex[Int(e)] >= 0 else {
-                throw .speciesNotInSettings(atomIndex: Int(e), atomicNumber: atomicNumbers[Int(e)])
+        var speciesError: SoapError?
+        for e in environment where e >= 0 && Int(e) < atomCount {
+            if speciesIndex[Int(e)] < 0, speciesError == nil {
+                speciesError = .speciesNotInSettings(atomIndex: Int(e), atomicNumber: atomicNumbers[Int(e)])
             }
             inEnvironment[Int(e)] = true
         }
-        return spectra(list: list, speciesIndex: speciesIndex, inEnvironment: inEnvironment)
+        let features = settings.featureCount
+        var values = [Double](repeating: 0, count: centres.count * features)
+        let workers = max(1, min(threads, centres.count))
+        let search = NeighbourSearch(cutoff: settings.searchRadius, orderedPairs: false)
+        let kernel = SoapKernelContext(calculator: self, capacity: Self.initialCapacity)
+        let pool = SoapWorkspacePool(count: workers, kernel: kernel)
+        defer { pool.deallocate() }
+        let skip = speciesError != nil
+        var geometryError: GeometryError?
+        values.withUnsafeMutableBufferPointer { output in
+            speciesIndex.withUnsafeBufferPointer { species in
+                inEnvironment.withUnsafeBufferPointer { environmentMask in
+                    table.coefficients.withUnsafeBufferPointer { coefficients in
+                        let view = SoapStreamView(
+                            centres: centres, species: species.baseAddress!,
+                            inEnvironment: environmentMask.baseAddress!, output: output.baseAddress,
+                            table: coefficients.baseAddress!, searchRadius: settings.searchRadius)
+                        do throws(GeometryError) {
+                            try search.forEachCentre(
+                                positions: positions, cell: cell, centres: centres, environment: environment,
+                                workers: workers
+                            ) { worker, k, pairs in
+                                guard !skip, let output = view.output else { return }
+                                kernel.centre(
+                                    k, pairs: pairs, view: view, workspace: &pool.workspaces[worker],
+                                    row: output + k * features)
+                            }
+                        } catch {
+                            geometryError = error
+                        }
+                    }
+                }
+            }
+        }
+        if let geometryError { throw .geometry(geometryError) }
+        if let speciesError { throw speciesError }
+        return SoapSpectra(settings: settings, centres: centres, values: values)
     }
 
-    /// Spectra from a neighbour list searched out to at least ``SoapSettings/searchRadius``
-    /// (pairs beyond it are ignored). `speciesIndex` (position in `settings.species`) must be
+    /// Pair capacity each worker's workspace starts with (it grows on demand).
+    static let initialCapacity = 256
+
+    /// Spectra from a materialised neighbour list searched out to at least
+    /// ``SoapSettings/searchRadius`` (pairs beyond it are ignored): the pre-streaming path,
+    /// kept as the reference the streaming path is tested against (bit-identical for an
+    /// unordered list). `speciesIndex` (position in `settings.species`) must be
     /// valid for every listed neighbour and every centre in the environment.
     func spectra(list: NeighbourList, speciesIndex: [Int32], inEnvironment: [Bool]) -> SoapSpectra {
         let centreCount = list.centres.count
@@ -206,10 +246,83 @@ struct SoapKernelContext: Sendable {
         table.coefficients.withUnsafeBufferPointer { coefficients in
             for k in rows {
                 gather(centre: k, input: input, workspace: workspace)
-                harmonicsStage(workspace: workspace)
-                radialStage(workspace: workspace, table: coefficients.baseAddress!)
-                contractStage(workspace: workspace)
+                densityStages(workspace: workspace, table: coefficients.baseAddress!)
                 powerSpectrum(workspace: workspace, row: output + k * settings.featureCount)
+            }
+        }
+    }
+
+    /// One centre of the streaming path: its row from `pairs` (the centre `view.centres[k]`'s
+    /// neighbours), growing the worker's workspace first if the centre has more pairs than
+    /// any before.
+    @inline(__always)
+    func centre(
+        _ k: Int, pairs: NeighbourPairs, view: SoapStreamView, workspace: inout SoapWorkspace,
+        row: UnsafeMutablePointer<Double>
+    ) {
+        workspace.reserve(pairs.count + 1 + 3 * calculator.settings.species.count + 4)
+        let ws = workspace
+        gather(centre: Int(view.centres[k]), pairs: pairs, view: view, workspace: ws)
+        densityStages(workspace: ws, table: view.table)
+        powerSpectrum(workspace: ws, row: row)
+    }
+
+    /// ``gather(centre:input:workspace:)`` for streamed pairs: the same counting sort, the
+    /// same order within a bucket (pair order), so the row is bit-identical to the list path.
+    @inline(__always)
+    func gather(centre: Int, pairs: NeighbourPairs, view: SoapStreamView, workspace ws: SoapWorkspace) {
+        let speciesCount = calculator.settings.species.count
+        let table = calculator.table
+        let intervals = table.intervalCount
+        let inverse = table.inverseSpacing
+        let intervalStride = table.intervalStride
+        let bucketCount = speciesCount * intervals
+        let radius = view.searchRadius
+        let withSelf = view.inEnvironment[centre]
+        let buckets = ws.buckets
+        let species = view.species
+        let neighbours = pairs.neighbours, distances = pairs.distances
+        let dx = pairs.dx, dy = pairs.dy, dz = pairs.dz
+        let count = pairs.count
+        for b in 0..<bucketCount { buckets[b] = 0 }
+        @inline(__always) func key(_ species: Int32, _ r: Double) -> Int {
+            Int(species) * intervals + min(Int(r * inverse), intervals - 1)
+        }
+        if withSelf { buckets[key(species[centre], 0)] += 1 }
+        for p in 0..<count where distances[p] <= radius {
+            buckets[key(species[Int(neighbours[p])], distances[p])] += 1
+        }
+        var position = 0
+        for s in 0..<speciesCount {
+            ws.starts[s] = position
+            for b in (s * intervals)..<((s + 1) * intervals) {
+                let count = buckets[b]
+                buckets[b] = position
+                position += count
+            }
+            ws.cursor[s] = position
+            position = ws.starts[s] + (position - ws.starts[s] + 3) & ~3
+        }
+        ws.starts[speciesCount] = position
+        if withSelf {
+            let q = buckets[key(species[centre], 0)]
+            ws.x[q] = 0; ws.y[q] = 0; ws.z[q] = 0; ws.r[q] = 0
+            ws.tableOffset[q] = 0; ws.t[q] = 0
+            buckets[key(species[centre], 0)] = q + 1
+        }
+        for p in 0..<count where distances[p] <= radius {
+            let r = distances[p]
+            let b = key(species[Int(neighbours[p])], r)
+            let q = buckets[b]
+            ws.x[q] = dx[p]; ws.y[q] = dy[p]; ws.z[q] = dz[p]; ws.r[q] = r
+            let (i, t) = table.locate(r)
+            ws.tableOffset[q] = i * intervalStride; ws.t[q] = t
+            buckets[b] = q + 1
+        }
+        for s in 0..<speciesCount {
+            for q in ws.cursor[s]..<ws.starts[s + 1] {
+                ws.x[q] = 0; ws.y[q] = 0; ws.z[q] = 0; ws.r[q] = -1
+                ws.tableOffset[q] = table.zeroInterval * intervalStride; ws.t[q] = 0
             }
         }
     }
@@ -278,41 +391,77 @@ struct SoapKernelContext: Sendable {
         }
     }
 
-    /// `r^l Y_lm` of every gathered pair, four pairs at a time.
+    /// `c^s_{nlm}` of every species segment, block by block: harmonics, radial factors and
+    /// the contraction of ``SoapWorkspace/block`` pairs at a time, each sum accumulated in pair
+    /// order, so the result does not depend on the block size.
     @inline(__always)
-    func harmonicsStage(workspace ws: SoapWorkspace) {
-        let capacity = ws.capacity
-        let total = ws.starts[calculator.settings.species.count]
-        var p = 0
-        while p < total {
-            calculator.harmonics.evaluate(
-                x: load4(ws.x + p), y: load4(ws.y + p), z: load4(ws.z + p),
-                into: ws.harmonics + p, stride: capacity)
-            p += 4
+    func densityStages(workspace ws: SoapWorkspace, table: UnsafePointer<Double>) {
+        let settings = calculator.settings
+        let lCount = settings.lMax + 1
+        let harmonicCount = lCount * lCount
+        let lanes = ws.lanes
+        for s in 0..<settings.species.count {
+            let lo = ws.starts[s], hi = ws.starts[s + 1]
+            let cs = ws.coefficients + s * harmonicCount * lanes
+            cs.update(repeating: 0, count: harmonicCount * lanes)
+            ws.partials.update(repeating: 0, count: harmonicCount * 4 * lanes)
+            var first = lo
+            while first < hi {
+                let count = min(SoapWorkspace.block, hi - first)
+                harmonicsStage(workspace: ws, first: first, count: count)
+                radialStage(workspace: ws, table: table, first: first, count: count)
+                contractStage(workspace: ws, coefficients: cs, count: count)
+                first += count
+            }
+            // The m not handled in groups of four: combine their four partial sums.
+            for l in 0..<lCount {
+                let mCount = 2 * l + 1
+                for m in (mCount - mCount % 4)..<mCount {
+                    let lm = l * l + m
+                    let p = ws.partials + lm * 4 * lanes
+                    for c in 0..<(lanes / 8) {
+                        let o = 8 * c
+                        let sum = (load8(p + o) + load8(p + lanes + o)) + (load8(p + 2 * lanes + o) + load8(p + 3 * lanes + o))
+                        store8(cs + lm * lanes + o, sum)
+                    }
+                }
+            }
         }
     }
 
-    /// `R_{nl}` of every gathered pair from the table, degree by degree (pairs are sorted by
+    /// `r^l Y_lm` of the block's pairs `first ..< first + count`, four pairs at a time.
+    @inline(__always)
+    func harmonicsStage(workspace ws: SoapWorkspace, first: Int, count: Int) {
+        var b = 0
+        while b < count {
+            let p = first + b
+            calculator.harmonics.evaluate(
+                x: load4(ws.x + p), y: load4(ws.y + p), z: load4(ws.z + p),
+                into: ws.harmonics + b, stride: SoapWorkspace.block)
+            b += 4
+        }
+    }
+
+    /// `R_{nl}` of the block's pairs from the table, degree by degree (pairs are sorted by
     /// interval, so consecutive pairs mostly read the same cached coefficients); padding pairs
     /// read the all-zero interval.
     @inline(__always)
-    func radialStage(workspace ws: SoapWorkspace, table: UnsafePointer<Double>) {
+    func radialStage(workspace ws: SoapWorkspace, table: UnsafePointer<Double>, first: Int, count: Int) {
         let tab = calculator.table
         let lCount = tab.lCount
         let lanes = ws.lanes
         let chunks = lanes / 8
-        let capacity = ws.capacity
-        let total = ws.starts[calculator.settings.species.count]
+        let block = SoapWorkspace.block
         let powers = tab.powers
         let lStride = tab.planeStride
         for l in 0..<lCount {
-            let plane = ws.radial + l * capacity * lanes
+            let plane = ws.radial + l * block * lanes
             let base = table + l * lStride
             if powers == 6 {
-                for p in 0..<total {
-                    let src = base + ws.tableOffset[p]
-                    let t = ws.t[p]
-                    let dst = plane + p * lanes
+                for b in 0..<count {
+                    let src = base + ws.tableOffset[first + b]
+                    let t = ws.t[first + b]
+                    let dst = plane + b * lanes
                     for c in 0..<chunks {
                         let o = 8 * c
                         var v = load8(src + 5 * lanes + o)
@@ -325,10 +474,10 @@ struct SoapKernelContext: Sendable {
                     }
                 }
             } else {
-                for p in 0..<total {
-                    let src = base + ws.tableOffset[p]
-                    let t = ws.t[p]
-                    let dst = plane + p * lanes
+                for b in 0..<count {
+                    let src = base + ws.tableOffset[first + b]
+                    let t = ws.t[first + b]
+                    let dst = plane + b * lanes
                     for c in 0..<chunks {
                         let o = 8 * c
                         var v = load8(src + 3 * lanes + o)
@@ -342,62 +491,61 @@ struct SoapKernelContext: Sendable {
         }
     }
 
-    /// `c^s_{nlm} = Σ_p Y_lm(p) R_nl(p)` over each species segment: 4 m × 8 n per pass.
+    /// `c^s_{nlm} += Σ_b Y_lm(b) R_nl(b)` over the block: 4 m × 8 n per pass, in pair order;
+    /// the remaining m (2l + 1 is not a multiple of 4) into four partial sums by pair index
+    /// mod 4 (blocks start at multiples of 4 within the segment), combined at the segment's end.
     @inline(__always)
-    func contractStage(workspace ws: SoapWorkspace) {
-        let settings = calculator.settings
-        let lCount = settings.lMax + 1
-        let harmonicCount = lCount * lCount
+    func contractStage(workspace ws: SoapWorkspace, coefficients cs: UnsafeMutablePointer<Double>, count: Int) {
+        let lCount = calculator.settings.lMax + 1
         let lanes = ws.lanes
         let chunks = lanes / 8
-        let capacity = ws.capacity
-        let speciesCount = settings.species.count
-        for s in 0..<speciesCount {
-            let lo = ws.starts[s], hi = ws.starts[s + 1]
-            let cs = ws.coefficients + s * harmonicCount * lanes
-            for l in 0..<lCount {
-                let rl = ws.radial + l * capacity * lanes
-                let mCount = 2 * l + 1
-                for c in 0..<chunks {
-                    let o = 8 * c
-                    var m = 0
-                    while m + 4 <= mCount {
-                        let lm = l * l + m
-                        let y0 = ws.harmonics + lm * capacity
-                        let y1 = y0 + capacity, y2 = y1 + capacity, y3 = y2 + capacity
-                        var a0 = SIMD8<Double>.zero, a1 = SIMD8<Double>.zero
-                        var a2 = SIMD8<Double>.zero, a3 = SIMD8<Double>.zero
-                        for q in lo..<hi {
-                            let rv = load8(rl + q * lanes + o)
-                            a0 += y0[q] * rv
-                            a1 += y1[q] * rv
-                            a2 += y2[q] * rv
-                            a3 += y3[q] * rv
-                        }
-                        store8(cs + lm * lanes + o, a0)
-                        store8(cs + (lm + 1) * lanes + o, a1)
-                        store8(cs + (lm + 2) * lanes + o, a2)
-                        store8(cs + (lm + 3) * lanes + o, a3)
-                        m += 4
+        let block = SoapWorkspace.block
+        for l in 0..<lCount {
+            let rl = ws.radial + l * block * lanes
+            let mCount = 2 * l + 1
+            for c in 0..<chunks {
+                let o = 8 * c
+                var m = 0
+                while m + 4 <= mCount {
+                    let lm = l * l + m
+                    let y0 = ws.harmonics + lm * block
+                    let y1 = y0 + block, y2 = y1 + block, y3 = y2 + block
+                    let c0 = cs + lm * lanes + o
+                    var a0 = load8(c0), a1 = load8(c0 + lanes)
+                    var a2 = load8(c0 + 2 * lanes), a3 = load8(c0 + 3 * lanes)
+                    for b in 0..<count {
+                        let rv = load8(rl + b * lanes + o)
+                        a0 += y0[b] * rv
+                        a1 += y1[b] * rv
+                        a2 += y2[b] * rv
+                        a3 += y3[b] * rv
                     }
-                    while m < mCount {
-                        // Segments hold a multiple of 4 pairs: 4 partial sums break the
-                        // dependency chain of a single accumulator.
-                        let lm = l * l + m
-                        let y0 = ws.harmonics + lm * capacity
-                        var a0 = SIMD8<Double>.zero, a1 = SIMD8<Double>.zero
-                        var a2 = SIMD8<Double>.zero, a3 = SIMD8<Double>.zero
-                        var q = lo
-                        while q < hi {
-                            a0 += y0[q] * load8(rl + q * lanes + o)
-                            a1 += y0[q + 1] * load8(rl + (q + 1) * lanes + o)
-                            a2 += y0[q + 2] * load8(rl + (q + 2) * lanes + o)
-                            a3 += y0[q + 3] * load8(rl + (q + 3) * lanes + o)
-                            q += 4
-                        }
-                        store8(cs + lm * lanes + o, (a0 + a1) + (a2 + a3))
-                        m += 1
+                    store8(c0, a0)
+                    store8(c0 + lanes, a1)
+                    store8(c0 + 2 * lanes, a2)
+                    store8(c0 + 3 * lanes, a3)
+                    m += 4
+                }
+                while m < mCount {
+                    // 4 partial sums break the dependency chain of a single accumulator.
+                    let lm = l * l + m
+                    let y0 = ws.harmonics + lm * block
+                    let p0 = ws.partials + lm * 4 * lanes + o
+                    var a0 = load8(p0), a1 = load8(p0 + lanes)
+                    var a2 = load8(p0 + 2 * lanes), a3 = load8(p0 + 3 * lanes)
+                    var b = 0
+                    while b < count {
+                        a0 += y0[b] * load8(rl + b * lanes + o)
+                        a1 += y0[b + 1] * load8(rl + (b + 1) * lanes + o)
+                        a2 += y0[b + 2] * load8(rl + (b + 2) * lanes + o)
+                        a3 += y0[b + 3] * load8(rl + (b + 3) * lanes + o)
+                        b += 4
                     }
+                    store8(p0, a0)
+                    store8(p0 + lanes, a1)
+                    store8(p0 + 2 * lanes, a2)
+                    store8(p0 + 3 * lanes, a3)
+                    m += 1
                 }
             }
         }

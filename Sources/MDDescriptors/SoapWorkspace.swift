@@ -4,23 +4,28 @@
 /// Per centre the pairs (its own position if it is in the environment, and its neighbours)
 /// are grouped by species into segments ordered by radial-table interval and padded to a
 /// multiple of 4 with dummy pairs (radial factors zero), so harmonics are computed four pairs
-/// at a time and the contraction `C_l = Y_lᵀ R_l` runs over whole segments.
+/// at a time; each segment is then processed in blocks of ``block`` pairs (harmonics, radial
+/// factors, and the contraction `C_l += Y_lᵀ R_l` accumulating in pair order).
 struct SoapWorkspace {
     /// Pairs (padding included) one centre may use.
-    let capacity: Int
+    private(set) var capacity: Int
     let lanes: Int
+    let lCount: Int
     /// Displacement components and distance per pair; distance −1 marks padding.
-    let x: UnsafeMutablePointer<Double>
-    let y: UnsafeMutablePointer<Double>
-    let z: UnsafeMutablePointer<Double>
-    let r: UnsafeMutablePointer<Double>
+    private(set) var x: UnsafeMutablePointer<Double>
+    private(set) var y: UnsafeMutablePointer<Double>
+    private(set) var z: UnsafeMutablePointer<Double>
+    private(set) var r: UnsafeMutablePointer<Double>
     /// Per pair: offset of its table interval (in doubles) and its local coordinate t.
-    let tableOffset: UnsafeMutablePointer<Int>
-    let t: UnsafeMutablePointer<Double>
-    /// `r^l Y_lm` of pair p at `[lm·capacity + p]`.
+    private(set) var tableOffset: UnsafeMutablePointer<Int>
+    private(set) var t: UnsafeMutablePointer<Double>
+    /// `r^l Y_lm` of the block's pair b at `[lm·block + b]`.
     let harmonics: UnsafeMutablePointer<Double>
-    /// `R_{nl}` of pair p at `[(l·capacity + p)·lanes + n]`.
+    /// `R_{nl}` of the block's pair b at `[(l·block + b)·lanes + n]`.
     let radial: UnsafeMutablePointer<Double>
+    /// Four interleaved partial sums per `c^s_{nlm}` for the `m` the contraction does not
+    /// handle in groups of four: `[(lm·4 + j)·lanes + n]`.
+    let partials: UnsafeMutablePointer<Double>
     /// `c^s_{nlm}` at `[(s·(l_max+1)² + lm)·lanes + n]`.
     let coefficients: UnsafeMutablePointer<Double>
     /// One power-spectrum row of `lanes` values.
@@ -35,6 +40,7 @@ struct SoapWorkspace {
     init(capacity: Int, lCount: Int, lanes: Int, speciesCount: Int, intervals: Int) {
         self.capacity = capacity
         self.lanes = lanes
+        self.lCount = lCount
         let harmonicCount = lCount * lCount
         x = .allocate(capacity: capacity)
         y = .allocate(capacity: capacity)
@@ -42,19 +48,43 @@ struct SoapWorkspace {
         r = .allocate(capacity: capacity)
         tableOffset = .allocate(capacity: capacity)
         t = .allocate(capacity: capacity)
-        harmonics = .allocate(capacity: harmonicCount * capacity)
-        radial = .allocate(capacity: lCount * capacity * lanes)
+        harmonics = .allocate(capacity: harmonicCount * Self.block)
+        radial = .allocate(capacity: lCount * Self.block * lanes)
+        partials = .allocate(capacity: harmonicCount * 4 * lanes)
         coefficients = .allocate(capacity: speciesCount * harmonicCount * lanes)
         row = .allocate(capacity: lanes)
         starts = .allocate(capacity: speciesCount + 1)
         cursor = .allocate(capacity: speciesCount)
         buckets = .allocate(capacity: speciesCount * intervals)
-        radial.initialize(repeating: 0, count: lCount * capacity * lanes)
+        radial.initialize(repeating: 0, count: lCount * Self.block * lanes)
+        partials.initialize(repeating: 0, count: harmonicCount * 4 * lanes)
         coefficients.initialize(repeating: 0, count: speciesCount * harmonicCount * lanes)
     }
 
+    /// Pairs per block of the harmonics, radial and contraction stages (a multiple of 4): the
+    /// block's harmonics (81 × 64 doubles for l_max = 8) and radial factors (9 × 64 × 8) stay
+    /// in L1/L2 while they are contracted.
+    static let block = 64
+
+    /// Makes room for `needed` pairs (padding included), reallocating the per-pair arrays
+    /// (contents not kept) to at least 1.5× the old capacity when they are too small. Called
+    /// per centre by the streaming path, it allocates only while the capacity ramps up.
+    mutating func reserve(_ needed: Int) {
+        guard needed > capacity else { return }
+        let larger = max(needed, capacity + capacity / 2)
+        for p in [x, y, z, r, t] { p.deallocate() }
+        tableOffset.deallocate()
+        x = .allocate(capacity: larger)
+        y = .allocate(capacity: larger)
+        z = .allocate(capacity: larger)
+        r = .allocate(capacity: larger)
+        tableOffset = .allocate(capacity: larger)
+        t = .allocate(capacity: larger)
+        capacity = larger
+    }
+
     func deallocate() {
-        for p in [x, y, z, r, t, harmonics, radial, coefficients, row] { p.deallocate() }
+        for p in [x, y, z, r, t, harmonics, radial, partials, coefficients, row] { p.deallocate() }
         tableOffset.deallocate()
         starts.deallocate()
         cursor.deallocate()

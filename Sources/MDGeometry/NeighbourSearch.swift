@@ -81,6 +81,17 @@ public struct NeighbourSearch: Sendable {
     public func compute(
         positions: [Double], cell: Cell?, centres: [Int32], environment: [Int32]
     ) throws(GeometryError) -> NeighbourList {
+        guard let context = try prepare(positions: positions, cell: cell, centres: centres, environment: environment) else {
+            return NeighbourList(emptyFor: centres)
+        }
+        return context.run()
+    }
+
+    /// Validates the inputs, wraps and bins the atoms; nil when there is nothing to search
+    /// (no centre or an empty environment).
+    func prepare(
+        positions: [Double], cell: Cell?, centres: [Int32], environment: [Int32]
+    ) throws(GeometryError) -> SearchContext? {
         guard cutoff.isFinite, cutoff > 0 else { throw .invalidCutoff(cutoff) }
         guard positions.count % 3 == 0 else { throw .positionCount(positions.count) }
         let atomCount = positions.count / 3
@@ -125,14 +136,13 @@ public struct NeighbourSearch: Sendable {
             wrapped[3 * i + 1] = x.y
             wrapped[3 * i + 2] = x.z
         }
-        if centres.isEmpty || environment.isEmpty { return NeighbourList(emptyFor: centres) }
+        if centres.isEmpty || environment.isEmpty { return nil }
 
         let grid = CellGrid(
             environment: environment, fractional: fractional, wrapped: wrapped,
             lattice: lattice, cutoff: cutoff)
-        let context = try SearchContext(
+        return try SearchContext(
             grid: grid, lattice: lattice, fractional: fractional, wrapped: wrapped,
             centres: centres, cutoff: cutoff, orderedPairs: orderedPairs)
-        return context.run()
     }
 }

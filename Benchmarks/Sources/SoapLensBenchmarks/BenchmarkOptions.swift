@@ -1,9 +1,9 @@
 /// Command-line options of `SoapLensBenchmarks` (plain parsing: the benchmark package adds
 /// no dependencies of its own).
 struct BenchmarkOptions {
-    /// Which benchmarks: `codec`, `push`, `pubsub`, `lens`.
+    /// Which benchmarks: `codec`, `push`, `pubsub`, `lens`, `soap`.
     var selected: Set<String> = Self.known
-    static let known: Set<String> = ["codec", "push", "pubsub", "lens"]
+    static let known: Set<String> = ["codec", "push", "pubsub", "lens", "soap"]
     /// Measurement runs per variant (medians and spreads are taken over these).
     var runs = 3
     /// Minimum timed seconds per codec run.
@@ -28,12 +28,19 @@ struct BenchmarkOptions {
     var lensLaps = 5
     /// Write the LENS δ (float64 LE, centres × intervals) here, for the dynsight check.
     var lensDeltaPath: String?
+    /// Au-309 positions for the SOAP benchmark (`x y z` per line; `soap_peer.py --write-au309`).
+    var soapAu309Path: String?
+    /// Timed calls per SOAP run and system.
+    var soapCalls = 20
+    /// Appended to the SOAP variant (e.g. ` haswell` for a `-target-cpu haswell` build).
+    var soapVariant = ""
 
     static let usage = """
-        usage: SoapLensBenchmarks [--only codec,push,pubsub,lens] [--runs N] [--codec-seconds S]
+        usage: SoapLensBenchmarks [--only codec,push,pubsub,lens,soap] [--runs N] [--codec-seconds S]
                                   [--push-frames N] [--rates R1,R2] [--pubsub-seconds S]
                                   [--dump FILE | --synthetic] [--frames N] [--json FILE]
                                   [--lens-frames N] [--lens-laps N] [--lens-delta FILE]
+                                  [--soap-au309 FILE] [--soap-calls N] [--soap-variant TEXT]
         """
 
     init(arguments: [String]) throws {
@@ -69,6 +76,9 @@ struct BenchmarkOptions {
             case "--lens-frames": lensFrames = Int(try number(flag))
             case "--lens-laps": lensLaps = Int(try number(flag))
             case "--lens-delta": lensDeltaPath = try value(flag)
+            case "--soap-au309": soapAu309Path = try value(flag)
+            case "--soap-calls": soapCalls = Int(try number(flag))
+            case "--soap-variant": soapVariant = try value(flag)
             case "-h", "--help": throw BenchmarkError(Self.usage)
             default: throw BenchmarkError("unknown option '\(flag)'\n\(Self.usage)")
             }

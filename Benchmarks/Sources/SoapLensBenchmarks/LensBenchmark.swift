@@ -75,7 +75,11 @@ struct LensBenchmark {
         var delta: [Double]
     }
 
-    func run(run: Int, laps: Int) throws -> Outcome {
+    /// `streaming`: the daemon's route since the streaming search
+    /// (`NeighbourIDSets.append(searching:…)`, search and sets in one pass, no pair list;
+    /// benchmark `lens.swift-stream`, its *search* time covers the sets too and *sets* is 0);
+    /// otherwise the list route above (`lens.swift`).
+    func run(run: Int, laps: Int, streaming: Bool = false) throws -> Outcome {
         let cores = CPUAffinity.allowedCPUCount()
         let variant = cores == 1 ? "1 core" : "\(cores) cores"
         let search = NeighbourSearch(cutoff: Self.cutoff, orderedPairs: false)
@@ -93,16 +97,39 @@ struct LensBenchmark {
         total.reserveCapacity(capacity); searchTimes.reserveCapacity(capacity)
         setTimes.reserveCapacity(capacity); deltaTimes.reserveCapacity(capacity); smoothTimes.reserveCapacity(capacity)
         var delta = [Double](repeating: 0, count: m * intervals)
-        var pairs = 0
+        var pairs = 0, idsTotal = 0
         var smoothedRows = 0
         for lap in 0...laps {  // lap 0 is the warm-up
             lens.reset()
             smoother.reset()
             for (t, frame) in frames.enumerated() {
                 let t0 = MonotonicClock.nanoseconds()
-                let list = try search.compute(frame: frame, centres: centres, environment: centres)
-                let t1 = MonotonicClock.nanoseconds()
-                lens.withNextSlot { $0.append(from: list, ids: frame.ids, environment: mask, cutoff: cutoff) }
+                let t1: UInt64
+                var framePairs = 0, frameIDs = 0
+                if streaming {
+                    let (centres, workers) = (centres, cores)
+                    let failure = lens.withNextSlot { (sets: inout NeighbourIDSets) -> GeometryError? in
+                        do throws(GeometryError) {
+                            try sets.append(
+                                searching: search, positions: frame.positions, cell: frame.cell, centres: centres,
+                                environment: centres, ids: frame.ids, cutoff: cutoff, workers: workers)
+                            frameIDs = sets.ids.count
+                            return nil
+                        } catch {
+                            return error
+                        }
+                    }
+                    if let failure { throw failure }
+                    t1 = MonotonicClock.nanoseconds()
+                } else {
+                    let list = try search.compute(frame: frame, centres: centres, environment: centres)
+                    t1 = MonotonicClock.nanoseconds()
+                    frameIDs = lens.withNextSlot {
+                        $0.append(from: list, ids: frame.ids, environment: mask, cutoff: cutoff)
+                        return $0.ids.count
+                    }
+                    framePairs = list.pairCount
+                }
                 let t2 = MonotonicClock.nanoseconds()
                 let row = lens.commit()
                 let t3 = MonotonicClock.nanoseconds()
@@ -120,7 +147,8 @@ struct LensBenchmark {
                 setTimes.append(Double(t2 - t1) * 1e-6)
                 deltaTimes.append(Double(t3 - t2) * 1e-6)
                 if row != nil { smoothTimes.append(Double(t4 - t3) * 1e-6) }
-                pairs += list.pairCount
+                pairs += framePairs
+                idsTotal += frameIDs
                 smoothedRows += emitted
             }
         }
@@ -129,17 +157,17 @@ struct LensBenchmark {
         let notes = [
             "frames": source, "centres": String(m), "environment": "centres (\(m) atoms)",
             "r_cut_A": String(Self.cutoff), "cpus_allowed": String(cores),
-            "laps": String(laps), "timed_frames": String(total.count), "checksum": String(pairs),
+            "laps": String(laps), "timed_frames": String(total.count), "checksum": String(idsTotal),
         ]
         let lensResult = BenchmarkResult(
-            benchmark: "lens.swift", variant: variant, run: run,
+            benchmark: streaming ? "lens.swift-stream" : "lens.swift", variant: variant, run: run,
             metrics: [
                 "ms_per_frame_p50": s.median, "ms_per_frame_p90": s.p90, "ms_per_frame_p99": s.p99,
                 "ms_per_frame_mean": s.mean, "us_per_centre_p50": s.median * 1e3 / Double(m),
                 "frames_per_s": 1e3 / s.mean,
                 "search_ms_p50": SampleSummary(searchTimes).median, "sets_ms_p50": SampleSummary(setTimes).median,
                 "delta_ms_p50": SampleSummary(deltaTimes).median,
-                "pairs_per_frame": Double(pairs) / timedFrames,
+                "pairs_per_frame": Double(pairs) / timedFrames, "ids_per_frame": Double(idsTotal) / timedFrames,
             ],
             notes: notes)
         let g = SampleSummary(smoothTimes)

@@ -28,6 +28,7 @@ struct SoapLensBenchmarks {
             output?.write(Data((r.jsonLine() + "\n").utf8))
         }
         if options.selected.contains("lens") { try runLens(options, emit: emit) }
+        if options.selected.contains("soap") { try runSoap(options, emit: emit) }
         guard !options.selected.isDisjoint(with: ["codec", "push", "pubsub"]) else {
             try output?.close()
             return
@@ -74,6 +75,16 @@ struct SoapLensBenchmarks {
         try output?.close()
     }
 
+    /// Benchmark 4 (``SoapBenchmark``): the Cu(211) frame and, with `--soap-au309`, the Au-309
+    /// icosahedron.
+    static func runSoap(_ options: BenchmarkOptions, emit: (BenchmarkResult) -> Void) throws {
+        let bench = try SoapBenchmark.load(dumpPath: options.dumpPath, au309Path: options.soapAu309Path)
+        print("soap: \(bench.systems.map { "\($0.name) (\($0.centres.count) centres)" }.joined(separator: ", ")); \(CPUAffinity.allowedCPUCount()) CPU(s) allowed")
+        for run in 1...options.runs {
+            for result in try bench.run(run: run, calls: options.soapCalls, variantSuffix: options.soapVariant) { emit(result) }
+        }
+    }
+
     /// Benchmark 3 (``LensBenchmark``): frames are read before any timing; δ of the first run
     /// goes to `--lens-delta` for the comparison with dynsight.
     static func runLens(_ options: BenchmarkOptions, emit: (BenchmarkResult) -> Void) throws {
@@ -84,6 +95,11 @@ struct SoapLensBenchmarks {
             let outcome = try bench.run(run: run, laps: options.lensLaps)
             emit(outcome.lens)
             emit(outcome.smoothing)
+            let streamed = try bench.run(run: run, laps: options.lensLaps, streaming: true)
+            emit(streamed.lens)
+            guard streamed.delta == outcome.delta else {
+                throw BenchmarkError("LENS: the streaming route's δ differs from the list route's")
+            }
             if run == 1, let path = options.lensDeltaPath {
                 try LensBenchmark.write(delta: outcome.delta, to: path)
                 print("lens: δ (\(bench.centres.count) × \(bench.frames.count - 1), float64 LE) written to \(path)")

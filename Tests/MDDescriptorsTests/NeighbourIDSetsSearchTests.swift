@@ -1,0 +1,81 @@
+import MDCore
+import MDDescriptors
+import MDGeometry
+import Testing
+
+/// `NeighbourIDSets.append(searching:…)` (one streaming pass) against
+/// `append(from: search.compute(…), …)` (list, then sets): identical rows for ascending and
+/// shuffled ids, dense and sparse index ranges, periodic images, 1 and 3 workers.
+@Suite struct NeighbourIDSetsSearchTests {
+    struct Rng: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    func expectSame(
+        positions: [Double], cell: Cell?, centres: [Int32], environment: [Int32], ids: [Int64], cutoff: Double
+    ) throws {
+        let search = NeighbourSearch(cutoff: cutoff, orderedPairs: false)
+        let list = try search.compute(positions: positions, cell: cell, centres: centres, environment: environment)
+        var mask = [Bool](repeating: false, count: ids.count)
+        for e in environment { mask[Int(e)] = true }
+        var expected = NeighbourIDSets()
+        expected.append(from: list, ids: ids, environment: mask, cutoff: cutoff)
+        #expect(expected.ids.count > centres.count)
+        for workers in [1, 3] {
+            var sets = NeighbourIDSets()
+            sets.appendToCurrentRow(-5)
+            sets.finishRow()  // appends after existing rows
+            try sets.append(
+                searching: search, positions: positions, cell: cell, centres: centres, environment: environment,
+                ids: ids, cutoff: cutoff, workers: workers)
+            #expect(sets.centreCount == centres.count + 1)
+            #expect(Array(sets.row(0)) == [-5])
+            for k in centres.indices { #expect(sets.row(k + 1) == expected.row(k), "centre \(k), workers \(workers)") }
+        }
+    }
+
+    @Test("small periodic cell: atoms seen through several images count once", arguments: [1, 2] as [UInt64])
+    func smallCell(seed: UInt64) throws {
+        var rng = Rng(state: seed)
+        let cell = Cell.orthogonal(SIMD3(5.1, 4.7, 6.3))
+        let positions = (0..<30).flatMap { _ in [Double.random(in: -3..<8, using: &rng), .random(in: 0..<4.7, using: &rng), .random(in: 0..<6.3, using: &rng)] }
+        let ascending = (0..<Int64(10)).map { 3 * $0 + 1 }
+        try expectSame(positions: Array(positions[0..<30]), cell: cell, centres: [0, 2, 5, 9, 2], environment: [0, 1, 3, 4, 5, 6, 7, 8, 9], ids: ascending, cutoff: 6.0)
+        // Shuffled (non-ascending) ids: rows must still come out sorted by id.
+        let shuffled = ascending.shuffled(using: &rng)
+        try expectSame(positions: Array(positions[0..<30]), cell: cell, centres: [0, 2, 5, 9], environment: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], ids: shuffled, cutoff: 6.0)
+    }
+
+    @Test("6000 atoms in random index order, few neighbours per centre (the sparse-range path)")
+    func sparseRows() throws {
+        var rng = Rng(state: 9)
+        let cell = Cell.orthogonal(SIMD3(50, 50, 50), periodicity: Periodicity(true, false, true))
+        var positions: [Double] = []
+        for _ in 0..<6000 { positions += [.random(in: 0..<50, using: &rng), .random(in: 0..<50, using: &rng), .random(in: 0..<50, using: &rng)] }
+        let ids = (0..<Int64(6000)).map { 10 * $0 }
+        let centres = (0..<Int32(6000)).filter { $0 % 6 == 0 }
+        let environment = (0..<Int32(6000)).map { $0 }
+        try expectSame(positions: positions, cell: cell, centres: centres, environment: environment, ids: ids, cutoff: 2.5)
+        try expectSame(positions: positions, cell: cell, centres: centres, environment: environment, ids: ids.shuffled(using: &rng), cutoff: 2.5)
+        // Dense rows (many neighbours) on the same atoms.
+        try expectSame(positions: positions, cell: cell, centres: Array(centres.prefix(100)), environment: environment, ids: ids, cutoff: 9)
+    }
+
+    @Test("errors leave the sets unchanged")
+    func errors() throws {
+        var sets = NeighbourIDSets()
+        #expect(throws: GeometryError.duplicateEnvironmentIndex(1)) {
+            try sets.append(
+                searching: NeighbourSearch(cutoff: 2), positions: [0, 0, 0, 1, 0, 0], cell: nil, centres: [0],
+                environment: [1, 1], ids: [1, 2], cutoff: 2)
+        }
+        #expect(sets == NeighbourIDSets())
+    }
+}

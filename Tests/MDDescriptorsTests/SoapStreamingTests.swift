@@ -1,0 +1,98 @@
+@testable import MDDescriptors
+import MDCore
+import MDGeometry
+import MDTrajectory
+import Testing
+
+/// The streaming SOAP path (`compute`, pairs visited per centre without a neighbour list)
+/// against the list path it replaced (`spectra(list:)` on an unordered `NeighbourList`):
+/// bit-identical rows, for 1, 2 and 3 threads.
+@Suite struct SoapStreamingTests {
+    struct Rng: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Spectra by the list path: search, then the kernel over the materialised list.
+    func listPath(
+        _ calculator: SoapCalculator, positions: [Double], cell: Cell?, numbers: [Int], centres: [Int32], environment: [Int32]
+    ) throws -> SoapSpectra {
+        let list = try NeighbourSearch(cutoff: calculator.settings.searchRadius, orderedPairs: false).compute(
+            positions: positions, cell: cell, centres: centres, environment: environment)
+        let speciesIndex = numbers.map { Int32(calculator.settings.species.firstIndex(of: $0) ?? -1) }
+        var inEnvironment = [Bool](repeating: false, count: numbers.count)
+        for e in environment { inEnvironment[Int(e)] = true }
+        return calculator.spectra(list: list, speciesIndex: speciesIndex, inEnvironment: inEnvironment)
+    }
+
+    func expectBitIdentical(
+        settings: SoapSettings, positions: [Double], cell: Cell?, numbers: [Int], centres: [Int32], environment: [Int32]
+    ) throws {
+        let reference = try listPath(
+            SoapCalculator(settings: settings, threads: 1), positions: positions, cell: cell, numbers: numbers,
+            centres: centres, environment: environment)
+        #expect(reference.values.contains { $0 != 0 })
+        for threads in [1, 2, 3] {
+            let s = try SoapCalculator(settings: settings, threads: threads).compute(
+                positions: positions, cell: cell, atomicNumbers: numbers, centres: centres, environment: environment)
+            #expect(s.centres == centres)
+            #expect(s.values.count == reference.values.count)
+            #expect(s.values.map(\.bitPattern) == reference.values.map(\.bitPattern), "threads \(threads)")
+        }
+    }
+
+    @Test("two species, slab cell, centres partly outside the environment", arguments: [1, 2, 3] as [UInt64])
+    func randomSlab(seed: UInt64) throws {
+        var rng = Rng(state: seed)
+        let cell = Cell.orthogonal(SIMD3(9.5, 8.7, 30), periodicity: Periodicity(true, true, false))
+        var positions: [Double] = []
+        var numbers: [Int] = []
+        for i in 0..<120 {
+            positions += [.random(in: 0..<9.5, using: &rng), .random(in: 0..<8.7, using: &rng), .random(in: 5..<17, using: &rng)]
+            numbers.append(i % 4 == 0 ? 8 : 29)
+        }
+        let centres = (0..<Int32(120)).filter { _ in Bool.random(using: &rng) }
+        let environment = (0..<Int32(120)).filter { $0 % 7 != 3 }
+        for layout in [SoapSettings.Layout.full, .compressed] {
+            let settings = try SoapSettings(nMax: 6, lMax: 5, rCut: 4.5, species: [8, 29], layout: layout, normalised: layout == .full)
+            try expectBitIdentical(
+                settings: settings, positions: positions, cell: cell, numbers: numbers, centres: centres, environment: environment)
+        }
+    }
+
+    @Test("Cu(211) frame: 900 surface centres, study settings (n = l = 8, r_cut 6 Å)")
+    func cuSlab() throws {
+        let reader = try LammpsDumpReader(path: LensReference.trajectory)
+        let frame = try #require(try reader.next())
+        let centres = (0..<Int32(frame.atomCount)).filter { frame.positions[3 * Int($0) + 2] > 28.09 }
+        let environment = (0..<Int32(frame.atomCount)).map { $0 }
+        try expectBitIdentical(
+            settings: SoapSettings(rCut: 6, species: [29]), positions: frame.positions, cell: frame.cell,
+            numbers: Array(repeating: 29, count: frame.atomCount), centres: centres, environment: environment)
+    }
+
+    @Test("geometry errors take precedence over species errors; a centre with no neighbour")
+    func errorsAndIsolated() throws {
+        let calculator = try SoapCalculator(settings: SoapSettings(rCut: 3, species: [29]), threads: 2)
+        let positions: [Double] = [0, 0, 0, 20, 0, 0, .nan, 0, 0]
+        #expect(throws: SoapError.geometry(.nonFinitePosition(atomIndex: 2))) {
+            try calculator.compute(positions: positions, cell: nil, atomicNumbers: [29, 8, 29], centres: [0], environment: [0, 1, 2])
+        }
+        #expect(throws: SoapError.speciesNotInSettings(atomIndex: 1, atomicNumber: 8)) {
+            try calculator.compute(positions: positions, cell: nil, atomicNumbers: [29, 8, 29], centres: [0], environment: [0, 1])
+        }
+        // Atom 1 is 20 Å away: centre 0 sees only itself; centre 2 is outside the environment
+        // and sees nothing (an all-zero row, not normalised).
+        let s = try calculator.compute(
+            positions: [0, 0, 0, 20, 0, 0, 0, 0, 40], cell: nil, atomicNumbers: [29, 29, 29], centres: [0, 2], environment: [0, 1])
+        let features = calculator.settings.featureCount
+        #expect(s.values[0..<features].contains { $0 != 0 })
+        #expect(s.values[features..<(2 * features)].allSatisfy { $0 == 0 })
+    }
+}
