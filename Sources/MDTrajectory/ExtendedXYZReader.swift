@@ -25,7 +25,6 @@ public final class ExtendedXYZReader: TrajectoryReader {
     private let isFollowing: Bool
 
     private var frameIndex = 0
-    private var failure: TrajectoryError?
     /// First line of the frame being read (for `.truncated`).
     private var currentFrameStart: Int?
     private var species: LammpsSpeciesTable?
@@ -41,32 +40,22 @@ public final class ExtendedXYZReader: TrajectoryReader {
     }
 
     public func next() throws(TrajectoryError) -> Frame? {
-        if let failure { throw failure }
-        do throws(TrajectoryError) {
+        try lines.guarded(frameStart: { currentFrameStart }) { () throws(TrajectoryError) in
             let frame = try readFrame()
             if frame != nil { frameIndex += 1 }
             return frame
-        } catch {
-            let e = lines.truncatedIfCut(error, frameStart: currentFrameStart)
-            failure = e
-            throw e
         }
     }
 
     /// Skips one frame: reads the atom count and counts the lines.
     public func skip() throws(TrajectoryError) -> Bool {
-        if let failure { throw failure }
-        do throws(TrajectoryError) {
+        try lines.guarded(frameStart: { currentFrameStart }) { () throws(TrajectoryError) in
             guard let (count, startLine) = try readCount() else { return false }
             for _ in 0..<(count + 1) {
                 guard try requiredLine(frameStart: startLine) != nil else { return false }
             }
             frameIndex += 1
             return true
-        } catch {
-            let e = lines.truncatedIfCut(error, frameStart: currentFrameStart)
-            failure = e
-            throw e
         }
     }
 

@@ -32,7 +32,6 @@ public final class LammpsDumpReader: TrajectoryReader {
 
     /// 0-based index of the next frame.
     private var frameIndex = 0
-    private var failure: TrajectoryError?
     /// First line of the frame being read (for `.truncated`).
     private var currentFrameStart: Int?
     private var units = LammpsUnits.metal
@@ -54,33 +53,23 @@ public final class LammpsDumpReader: TrajectoryReader {
     }
 
     public func next() throws(TrajectoryError) -> Frame? {
-        if let failure { throw failure }
-        do throws(TrajectoryError) {
+        try lines.guarded(frameStart: { currentFrameStart }) { () throws(TrajectoryError) in
             guard let header = try readHeader() else { return nil }
             let frame = try decodeAtoms(header)
             if frame != nil { frameIndex += 1 }
             return frame
-        } catch {
-            let e = lines.truncatedIfCut(error, frameStart: currentFrameStart)
-            failure = e
-            throw e
         }
     }
 
     /// Skips one frame: the header is checked, the atom lines are only counted.
     public func skip() throws(TrajectoryError) -> Bool {
-        if let failure { throw failure }
-        do throws(TrajectoryError) {
+        try lines.guarded(frameStart: { currentFrameStart }) { () throws(TrajectoryError) in
             guard let header = try readHeader() else { return false }
             for _ in 0..<header.atomCount {
                 guard try requiredLine(frameStart: header.startLine) != nil else { return false }
             }
             frameIndex += 1
             return true
-        } catch {
-            let e = lines.truncatedIfCut(error, frameStart: currentFrameStart)
-            failure = e
-            throw e
         }
     }
 

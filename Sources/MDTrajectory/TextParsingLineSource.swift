@@ -22,6 +22,24 @@ final class TextParsingLineSource {
 
     /// Turns a format error on the last, newline-less line of a finished file into
     /// `.truncated` at `frameStart`: the writer stopped in the middle of that line.
+    /// The first error met; once set, every later read repeats it (a reader never resumes
+    /// after a malformed or truncated frame).
+    private(set) var failure: TrajectoryError?
+
+    /// Runs one read of the owning reader: rethrows an earlier failure, and turns an error of
+    /// `body` into the sticky failure (a cut-off last frame reported as `.truncated` at the
+    /// line where that frame started).
+    func guarded<T>(frameStart: () -> Int?, _ body: () throws(TrajectoryError) -> T) throws(TrajectoryError) -> T {
+        if let failure { throw failure }
+        do {
+            return try body()
+        } catch {
+            let e = truncatedIfCut(error, frameStart: frameStart())
+            failure = e
+            throw e
+        }
+    }
+
     func truncatedIfCut(_ error: TrajectoryError, frameStart: Int?) -> TrajectoryError {
         guard error.kind == .format, reader.lastLineWasUnterminated, error.line == reader.lineNumber,
             let frameStart
