@@ -154,11 +154,6 @@ public struct SegmentTracker: Sendable {
         }
     }
 
-    /// Returns the frame with atoms in ascending id order (a copy only when needed).
-    static func sortedByID(_ f: Frame) -> Frame {
-        sortingOrder(f.ids).map { gather(f, $0) } ?? f
-    }
-
     /// The permutation that sorts `ids`, or nil when they are sorted already.
     static func sortingOrder(_ ids: [Int64]) -> [Int]? {
         var sorted = true
