@@ -3,7 +3,7 @@
 // soaplens — a streaming SOAP & LENS analysis daemon for molecular dynamics.
 //
 // Dependency arrows point one way:
-//   C shims (CZMQ, CHDF5, CLinAlg, CZlib)
+//   C shims (CZMQ, CHDF5, CLinAlg, CZlib; CTargetFeatures: compile-target flags, header only)
 //     ← thin wrappers (ZeroMQ, HDF5Kit)
 //   MDCore (frames, cells; pure Swift)
 //     ← MDWire (frame wire protocol v1; pure, no sockets)
@@ -44,6 +44,8 @@ let package = Package(
         .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CLinAlg", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Header only: what the compile target offers (FMA), for the SIMD kernels.
+        .systemLibrary(name: "CTargetFeatures"),
 
         // MARK: thin Swift wrappers over the C libraries
         .target(name: "ZeroMQ", dependencies: ["CZMQ"], swiftSettings: strictSettings),
@@ -56,7 +58,7 @@ let package = Package(
         // MARK: numerics (no sockets, no HDF5)
         .target(name: "MDGeometry", dependencies: ["MDCore"], swiftSettings: strictSettings),
         .target(name: "MDSignal", swiftSettings: strictSettings),
-        .target(name: "MDDescriptors", dependencies: ["MDCore", "MDGeometry"], swiftSettings: strictSettings),
+        .target(name: "MDDescriptors", dependencies: ["MDCore", "MDGeometry", "CTargetFeatures"], swiftSettings: strictSettings),
 
         // MARK: I/O (no analysis)
         .target(name: "MDTrajectory", dependencies: ["MDCore", "HDF5Kit", "CZlib"], swiftSettings: strictSettings),

@@ -11,7 +11,8 @@ max_radial = n_max − 1 = 7 (featomic counts radial functions from 0).
 Systems: frame 0 of data/cu211-900K.dump.gz (2400 Cu, pbc T T F, 900 centres z > 28.09 Å,
 r_cut 6) and the Au-309 Mackay icosahedron (ase.cluster.Icosahedron('Au', noshells=5),
 non-periodic, all 309 centres, r_cut 4.48). Prints ms per frame (best and median of
---repeats calls, one thread via RAYON_NUM_THREADS/OMP, and all threads) as JSON lines.
+--repeats calls; RAYON_NUM_THREADS=1 for one thread) as JSON lines in the Swift
+benchmark's format (benchmark soap.featomic.<system>).
 """
 import argparse
 import json
@@ -64,9 +65,13 @@ def main() -> int:
             calc.compute(atoms, selected_samples=samples)
             times.append((time.perf_counter() - t0) * 1e3)
         times.sort()
-        row = {"benchmark": f"soap.featomic.{name}", "featomic": featomic.__version__, "centres": len(centres),
-               "threads": os.environ.get("RAYON_NUM_THREADS", "all"), "ms_best": times[0],
-               "ms_median": times[len(times) // 2]}
+        threads = os.environ.get("RAYON_NUM_THREADS")
+        cores = int(threads) if threads else len(os.sched_getaffinity(0))
+        row = {"benchmark": f"soap.featomic.{name}", "variant": "1 core" if cores == 1 else f"{cores} cores", "run": 1,
+               "metrics": {"ms_per_frame_p50": times[len(times) // 2], "ms_per_frame_min": times[0],
+                           "ms_per_frame_mean": sum(times) / len(times)},
+               "notes": {"featomic": featomic.__version__, "centres": str(len(centres)),
+                         "threads": threads or "all", "calls": str(args.repeats)}}
         print(json.dumps(row))
         out.append(row)
     if args.json:

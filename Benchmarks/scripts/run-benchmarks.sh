@@ -15,14 +15,20 @@ RUNS="${RUNS:-3}"
 ONLY="${ONLY:-ingest lens soap}"
 MAIN_SCRATCH="${MAIN_SCRATCH:-$ROOT/.build-release}"
 BENCH_SCRATCH="${BENCH_SCRATCH:-$ROOT/Benchmarks/.build-release}"
+# The same benchmarks built for AVX2 + FMA (the SOAP kernels use FMA when the target has it).
+BENCH_HASWELL_SCRATCH="${BENCH_HASWELL_SCRATCH:-$ROOT/Benchmarks/.build-release-haswell}"
 mkdir -p "$OUT"
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
     (cd "$ROOT" && swift build -c release --product soaplens --scratch-path "$MAIN_SCRATCH")
     (cd "$ROOT/Benchmarks" && swift build -c release --scratch-path "$BENCH_SCRATCH")
+    if [[ " $ONLY " == *" soap "* ]]; then
+        (cd "$ROOT/Benchmarks" && swift build -c release --scratch-path "$BENCH_HASWELL_SCRATCH" -Xswiftc -target-cpu -Xswiftc haswell)
+    fi
 fi
 SOAPLENS="$MAIN_SCRATCH/release/soaplens"
 BENCH="$BENCH_SCRATCH/release/SoapLensBenchmarks"
+BENCH_HASWELL="$BENCH_HASWELL_SCRATCH/release/SoapLensBenchmarks"
 NCPU="$(nproc)"
 # One core for the single-core LENS numbers (Swift and numba alike); all cores otherwise.
 if command -v taskset > /dev/null; then
@@ -89,11 +95,29 @@ lens_peer_all_threads() {
         --runs "$RUNS" --swift-delta "$DELTA" --json "$RESULTS" | tee "$OUT/lens-peer-all.log"
 }
 AU309="$OUT/au309.xyz"
-swift_soap() {  # Swift SOAP on 1 core and on all cores, dscribe (n_jobs=1) on 1 core
+# SOAP: the default build and the AVX2/FMA build (-target-cpu haswell) on 1 core and on all
+# cores; SOAP + LENS with separate searches and with one shared search; dscribe with n_jobs=1
+# on 1 core and n_jobs=NCPU on all cores; featomic on 1 thread and on all threads (when
+# installed). The Swift runs bracket the Python ones.
+swift_soap() {
     python3 "$ROOT/Benchmarks/scripts/soap_peer.py" --write-au309 "$AU309"
-    "${ONE_CORE[@]}" "$BENCH" --only soap --runs "$RUNS" --soap-au309 "$AU309" --json "$RESULTS" | tee "$OUT/soap-swift-1.log"
-    "$BENCH" --only soap --runs "$RUNS" --soap-au309 "$AU309" --json "$RESULTS" | tee "$OUT/soap-swift-all.log"
+    local tag
+    for tag in "" haswell; do
+        local bin="$BENCH" suffix=""
+        if [[ -n "$tag" ]]; then bin="$BENCH_HASWELL"; suffix=" (haswell)"; fi
+        "${ONE_CORE[@]}" "$bin" --only soap --runs "$RUNS" --soap-au309 "$AU309" --soap-variant "$suffix" --json "$RESULTS" | tee -a "$OUT/soap-swift.log"
+        "$bin" --only soap --runs "$RUNS" --soap-au309 "$AU309" --soap-variant "$suffix" --json "$RESULTS" | tee -a "$OUT/soap-swift.log"
+    done
+    "${ONE_CORE[@]}" "$BENCH" --only pass --runs "$RUNS" --json "$RESULTS" | tee -a "$OUT/soap-swift.log"
     "${ONE_CORE[@]}" python3 "$ROOT/Benchmarks/scripts/soap_peer.py" --runs "$RUNS" --json "$RESULTS" | tee "$OUT/soap-dscribe.log"
+    python3 "$ROOT/Benchmarks/scripts/soap_peer.py" --runs "$RUNS" --n-jobs "$NCPU" --json "$RESULTS" | tee -a "$OUT/soap-dscribe.log"
+    if python3 -c "import featomic" 2> /dev/null; then
+        RAYON_NUM_THREADS=1 "${ONE_CORE[@]}" python3 "$ROOT/Benchmarks/scripts/featomic_peer.py" --json "$RESULTS" | tee "$OUT/soap-featomic.log"
+        python3 "$ROOT/Benchmarks/scripts/featomic_peer.py" --json "$RESULTS" | tee -a "$OUT/soap-featomic.log"
+    else
+        echo "featomic not installed (pip install featomic): skipped" | tee "$OUT/soap-featomic.log"
+    fi
+    "${ONE_CORE[@]}" "$BENCH_HASWELL" --only soap --runs "$RUNS" --soap-au309 "$AU309" --soap-variant " (haswell, again)" --json "$RESULTS" | tee -a "$OUT/soap-swift.log"
 }
 
 if [[ " $ONLY " == *" ingest "* ]]; then

@@ -3,7 +3,7 @@
 soap`), for the comparison in docs/benchmarks.md. Same call as
 scripts/reference/make_soap_fixtures.py: SOAP(species, r_cut, n_max=8, l_max=8, sigma=1.0,
 rbf="gto", weighting=None, average="off", compression off, periodic=<system>, sparse=False,
-dtype="float64"), then `create(atoms, centers=..., n_jobs=1)`.
+dtype="float64"), then `create(atoms, centers=..., n_jobs=N)` (`--n-jobs`, default 1).
 
 Systems: frame 0 of data/cu211-900K.dump.gz (2400 Cu, ase.io.read lammps-dump-text, pbc
 T T F, periodic=True; the 900 centres with z > 28.09 Å; r_cut 6) and the Au-309 Mackay
@@ -44,6 +44,7 @@ def main() -> int:
     ap.add_argument("--calls", type=int, default=3)
     ap.add_argument("--json", help="append results here")
     ap.add_argument("--write-au309", metavar="FILE")
+    ap.add_argument("--n-jobs", type=int, default=1, help="dscribe's n_jobs (1 and 2 in docs/benchmarks.md)")
     args = ap.parse_args()
 
     if args.write_au309:
@@ -61,19 +62,19 @@ def main() -> int:
     from dscribe.descriptors import SOAP
 
     cores = len(os.sched_getaffinity(0))
-    variant = "1 core" if cores == 1 else f"{cores} cores"
+    variant = ("1 core" if cores == 1 else f"{cores} cores") + f" (n_jobs={args.n_jobs})"
     lines = []
     for name, atoms, centres, r_cut, periodic in systems(Path(args.root)):
         soap = SOAP(species=[int(atoms.numbers[0])], r_cut=r_cut, n_max=8, l_max=8, sigma=1.0, rbf="gto",
                     weighting=None, average="off", compression={"mode": "off", "species_weighting": None},
                     periodic=periodic, sparse=False, dtype="float64")
-        out = soap.create(atoms, centers=centres, n_jobs=1)  # warm-up
+        out = soap.create(atoms, centers=centres, n_jobs=args.n_jobs)  # warm-up
         checksum = float(np.sum(out))
         for run in range(1, args.runs + 1):
             times = []
             for _ in range(args.calls):
                 t0 = time.perf_counter()
-                soap.create(atoms, centers=centres, n_jobs=1)
+                soap.create(atoms, centers=centres, n_jobs=args.n_jobs)
                 times.append((time.perf_counter() - t0) * 1e3)
             times.sort()
             row = {
@@ -82,7 +83,7 @@ def main() -> int:
                             "ms_per_frame_mean": sum(times) / len(times),
                             "us_per_centre_p50": times[len(times) // 2] * 1e3 / len(centres)},
                 "notes": {"system": name, "centres": str(len(centres)), "atoms": str(len(atoms)),
-                          "r_cut_A": str(r_cut), "dscribe": version("dscribe"), "n_jobs": "1",
+                          "r_cut_A": str(r_cut), "dscribe": version("dscribe"), "n_jobs": str(args.n_jobs),
                           "calls": str(args.calls), "checksum": repr(checksum)},
             }
             print(json.dumps(row, sort_keys=True))

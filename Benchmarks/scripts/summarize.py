@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Turns the JSON lines written by SoapLensBenchmarks, end_to_end.py, python_peer.py and
-lens_peer.py into Markdown tables: per benchmark and variant, the median over runs and the
+lens_peer.py, soap_peer.py and featomic_peer.py into Markdown tables: per benchmark and variant, the median over runs and the
 spread (min–max), plus the Swift/Python ratios. Usage: summarize.py results.jsonl [more.jsonl ...]
 """
 import json
@@ -18,6 +18,8 @@ COLUMNS = {
              ("ms_per_frame_mean", "ms/frame mean", 3), ("search_ms_p50", "search ms p50", 3),
              ("sets_ms_p50", "sets ms p50", 3), ("delta_ms_p50", "δ ms p50", 3),
              ("max_abs_diff_vs_swift", "max \\|δ − δ_Swift\\|", ".1e")],
+    "soap": [("ms_per_frame_p50", "ms/frame p50", 2), ("ms_per_frame_min", "ms/frame min", 2),
+             ("ms_per_frame_mean", "ms/frame mean", 2)],
 }
 
 # LENS routes of lens_peer.py, in table order, with their short descriptions.
@@ -101,6 +103,37 @@ def main(paths):
         print("\nThroughput: Swift/Python; latency: Python/Swift (above 1 = Swift better).")
     if any(b.startswith("lens.") for b in benches):
         lens_tables(g)
+    if any(b.startswith(("soap.", "soap_lens.")) for b in benches):
+        soap_tables(g)
+
+
+def soap_tables(g):
+    """SOAP per frame: every Swift build and core count against dscribe (and featomic) on
+    the same core count; the SOAP + LENS pass (separate searches vs one shared)."""
+    names = sorted({b for b, _ in g if b.startswith(("soap.", "soap_lens."))})
+    print("\n### SOAP per frame (n_max = l_max = 8, σ = 1 Å; Cu(211) 900 centres r_cut 6 Å, Au-309 r_cut 4.48 Å)\n")
+    print(table(g, set(names), "soap"))
+    rows = []
+    for system in ("cu211", "au309"):
+        for peer in ("soap.dscribe", "soap.featomic"):
+            peer_variants = {v for b, v in g if b == f"{peer}.{system}"}
+            for variant in sorted({v for b, v in g if b == f"soap.swift.{system}"}):
+                cores = variant.split(" (")[0]
+                # The peer on the same number of cores (its own threads or jobs noted in its variant).
+                for pv in sorted(p for p in peer_variants if p.split(" (")[0] == cores):
+                    s = median_of(g, f"soap.swift.{system}", variant, "ms_per_frame_p50")
+                    p = median_of(g, f"{peer}.{system}", pv, "ms_per_frame_p50")
+                    sb = min_of(g, f"soap.swift.{system}", variant, "ms_per_frame_min")
+                    pb = min_of(g, f"{peer}.{system}", pv, "ms_per_frame_min")
+                    if s and p:
+                        best = f"{pb / sb:.1f}" if sb and pb else "–"
+                        rows.append(f"| {system} | Swift {variant} | {peer.split('.')[1]} {pv} | {s:.2f} | {p:.2f} | {p / s:.1f} | {best} |")
+    if rows:
+        print("\n### SOAP: Swift vs the Python tools\n")
+        print("| system | Swift | peer | Swift ms/frame | peer ms/frame | Swift speed-up (×) | best calls (×) |")
+        print("|---|---|---|---:|---:|---:|---:|")
+        print("\n".join(rows))
+        print("\nms/frame: median over runs of each run's median call; \"best calls\": the fastest call of each side.")
 
 
 def lens_tables(g):

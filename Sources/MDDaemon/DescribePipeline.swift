@@ -2,6 +2,7 @@ import Logging
 import MDArchive
 import MDCore
 import MDDescriptors
+import MDGeometry
 import MDIngest
 import MDSignal
 import MDTrajectory
@@ -87,6 +88,8 @@ public final class DescribePipeline {
         let centreIDs: [Int64]
         var lens: LensPart?
         let soap: SoapPart?
+        /// With both LENS and SOAP: their one shared neighbour search per frame.
+        let pass: DescriptorPass?
         var warnings: [String] = []
         let logger: Logger
 
@@ -158,26 +161,52 @@ public final class DescribePipeline {
             } else {
                 soap = nil
             }
+            if let soap, let lens {
+                precondition(lens.stage.centreIndices == soap.centres, "LENS and SOAP resolve the same centre selection")
+                pass = DescriptorPass(soap: soap.calculator, lensCutoff: options.cutoff)
+            } else {
+                pass = nil
+            }
         }
 
         mutating func consume(_ frame: Frame, file: String) throws {
             guard frame.ids == ids else {
                 throw StageError("\(file): frame at step \(frame.step) has another atom set than the first frame (\(frame.atomCount) atoms, first had \(ids.count)); describe analyses one fixed atom set")
             }
+            var spectra: SoapSpectra?
             if var part = lens {
-                let out = try part.stage.consume(frame)
+                let out: (raw: LensStage.Row?, smoothed: [LensStage.Row])
+                if let pass, let soap {
+                    // One search for both: SOAP's rows and LENS's sets from the same pairs.
+                    let lensEnvironment = part.stage.environmentIndices
+                    do {
+                        out = try part.stage.consume(frame) { sets in
+                            spectra = try pass.compute(
+                                frame: frame, centres: soap.centres, soapEnvironment: soap.environment,
+                                lensEnvironment: lensEnvironment, lensSets: &sets
+                            ).soap
+                        }
+                    } catch let error as SoapError {
+                        throw StageError("\(file): SOAP at step \(frame.step): \(error)")
+                    } catch let error as GeometryError {
+                        throw StageError("\(file): neighbour search at step \(frame.step): \(error)")
+                    }
+                } else {
+                    out = try part.stage.consume(frame)
+                }
                 if let r = out.raw { try part.raw.append(step: r.step, time: r.time ?? .nan, values: r.values) }
                 try write(out.smoothed, into: &part)
                 lens = part
             }
             if let part = soap {
-                let spectra: SoapSpectra
-                do {
-                    spectra = try part.calculator.compute(frame: frame, centres: part.centres, environment: part.environment)
-                } catch {
-                    throw StageError("\(file): SOAP at step \(frame.step): \(error)")
+                if spectra == nil {
+                    do {
+                        spectra = try part.calculator.compute(frame: frame, centres: part.centres, environment: part.environment)
+                    } catch {
+                        throw StageError("\(file): SOAP at step \(frame.step): \(error)")
+                    }
                 }
-                try part.series.append(step: frame.step, time: frame.time ?? .nan, values: spectra.values)
+                try part.series.append(step: frame.step, time: frame.time ?? .nan, values: spectra!.values)
             }
         }
 

@@ -24,8 +24,9 @@ public final class LensStage {
     /// Ids of the LENS environment, ascending.
     public let environmentIDs: [Int64]
     private let ids: [Int64]
-    private let centreIndices: [Int32]
-    private let environmentIndices: [Int32]
+    /// Atom indices (frame rows) of the centres and of the LENS environment, ascending.
+    let centreIndices: [Int32]
+    let environmentIndices: [Int32]
     /// Workers of the neighbour search (the online cores).
     private let workers: Int
     private let search: NeighbourSearch
@@ -84,22 +85,25 @@ public final class LensStage {
     /// Consumes the next frame of the stretch; returns the raw row that became available
     /// (interval ending at this frame) and any smoothed rows that became final.
     public func consume(_ frame: Frame) throws -> (raw: Row?, smoothed: [Row]) {
+        // One streaming pass: search, keep 0 < d < r_cut, ids straight into the ring slot.
+        let (search, centres, environment, cutoff, workers) = (search, centreIndices, environmentIndices, settings.cutoff, workers)
+        return try consume(frame) { sets throws(GeometryError) in
+            try sets.append(
+                searching: search, positions: frame.positions, cell: frame.cell, centres: centres,
+                environment: environment, ids: frame.ids, cutoff: cutoff, workers: workers)
+        }
+    }
+
+    /// ``consume(_:)`` with the frame's neighbour-id sets made by the caller: `fill` must
+    /// append one row per centre (``centreIndices`` order) with the ids of the LENS
+    /// environment at `0 < d < r_cut` — e.g. from a ``DescriptorPass`` shared with SOAP.
+    /// When `fill` throws, the stage is unchanged and the error is rethrown.
+    func consume(_ frame: Frame, fill: (inout NeighbourIDSets) throws -> Void) throws -> (raw: Row?, smoothed: [Row]) {
         guard frame.ids == ids else {
             throw StageError("frame at step \(frame.step) has another atom set than the segment's first frame (\(frame.atomCount) atoms, first had \(ids.count))")
         }
-        // One streaming pass: search, keep 0 < d < r_cut, ids straight into the ring slot.
-        let (search, centres, environment, cutoff, workers) = (search, centreIndices, environmentIndices, settings.cutoff, workers)
-        let failure = lens.withNextSlot { (sets: inout NeighbourIDSets) -> GeometryError? in
-            do throws(GeometryError) {
-                try sets.append(
-                    searching: search, positions: frame.positions, cell: frame.cell, centres: centres,
-                    environment: environment, ids: frame.ids, cutoff: cutoff, workers: workers)
-                return nil
-            } catch {
-                return error
-            }
-        }
-        if let failure { throw failure }
+        // On a throw only the ring's oldest slot, which no later interval needs, was cleared.
+        try lens.withNextSlot(fill)
         labels.append((frame.step, frame.time))
         guard let values = lens.commit() else { return (nil, []) }
         let label = labels[labels.count - 1 - settings.lag]
@@ -136,7 +140,8 @@ public final class LensStage {
         let rows = stretchRows
         do {
             return try smoother.finish().map(row)
-        } catch is SignalError {
+        } catch {
+            // The stretch is shorter than the window (the only error of finish()).
             if rows == 0 { return [] }
             throw ShortStretch(rows: rows, window: settings.window)
         }

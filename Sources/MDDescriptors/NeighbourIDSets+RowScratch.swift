@@ -42,15 +42,19 @@ extension NeighbourIDSets {
             count.deallocate()
         }
 
-        /// Row of centre `k`: the indices `j` of its pairs with `0 < d < cutoff`, ascending and
-        /// unique, appended to the worker's buffer.
-        func collect(worker w: Int, centre k: Int, pairs: NeighbourPairs, cutoff: Double) {
+        /// Row of centre `k`: the indices `j` of its pairs with `0 < d < cutoff` (and
+        /// `inEnvironment[j]` when a mask is given: the search ran over more atoms), ascending
+        /// and unique, appended to the worker's buffer.
+        func collect(
+            worker w: Int, centre k: Int, pairs: NeighbourPairs, cutoff: Double, inEnvironment: UnsafePointer<Bool>? = nil
+        ) {
             let bits = bitmaps + w * words
             var lowWord = Int.max, highWord = -1, marked = 0
             for p in 0..<pairs.count {
                 let d = pairs.distances[p]
                 guard d > 0, d < cutoff else { continue }
                 let j = Int(pairs.neighbours[p])
+                if let inEnvironment, !inEnvironment[j] { continue }
                 let word = j >> 6
                 bits[word] |= 1 &<< UInt64(j & 63)
                 lowWord = min(lowWord, word)
@@ -77,6 +81,7 @@ extension NeighbourIDSets {
                         let d = pairs.distances[p]
                         guard d > 0, d < cutoff else { continue }
                         let j = Int(pairs.neighbours[p])
+                        if let inEnvironment, !inEnvironment[j] { continue }
                         let mask: UInt64 = 1 &<< UInt64(j & 63)
                         if bits[j >> 6] & mask != 0 {
                             bits[j >> 6] &= ~mask

@@ -33,13 +33,20 @@ extension NeighbourIDSets {
         ) { worker, k, pairs in
             rows.collect(worker: worker, centre: k, pairs: pairs, cutoff: cutoff)
         }
+        append(rows: rows, ids: ids)
+    }
+
+    /// Appends the rows of `rows` (atom indices per centre, in centre order) as ids. When
+    /// `ids` is ascending (frames sorted by id) index order is id order and no id is sorted;
+    /// otherwise each row's ids are sorted after mapping.
+    mutating func append(rows: RowScratch, ids: [Int64]) {
         var ascending = true
         for i in ids.indices.dropFirst() where ids[i - 1] >= ids[i] {
             ascending = false
             break
         }
         ids.withUnsafeBufferPointer { id in
-            for k in 0..<centres.count {
+            for k in 0..<rows.centreCount {
                 let row = rows.row(k)
                 let start = self.ids.count
                 for j in row { self.ids.append(id[Int(j)]) }

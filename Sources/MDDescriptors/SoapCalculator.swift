@@ -71,6 +71,17 @@ public struct SoapCalculator: Sendable {
     /// `environment` (default: every atom). Species come from `frame.species` names (element
     /// symbols, case-insensitive); every environment atom must be of a species in the settings.
     public func compute(frame: Frame, centres: [Int32]? = nil, environment: [Int32]? = nil) throws(SoapError) -> SoapSpectra {
+        let all = (centres == nil || environment == nil) ? (0..<Int32(clamping: frame.atomCount)).map { $0 } : []
+        let env = environment ?? all
+        return try compute(
+            positions: frame.positions, cell: frame.cell, atomicNumbers: Self.atomicNumbers(of: frame, environment: env),
+            centres: centres ?? all, environment: env)
+    }
+
+    /// The atomic number of every atom of `frame` from its species names (element symbols,
+    /// case-insensitive; 0 for a name that is not one), checking that every `environment`
+    /// atom has one.
+    public static func atomicNumbers(of frame: Frame, environment: [Int32]) throws(SoapError) -> [Int] {
         let atomCount = frame.positions.count / 3
         let numbers = frame.species.map { SoapElements.atomicNumber(of: $0) ?? 0 }
         var atomic = [Int](repeating: 0, count: atomCount)
@@ -78,15 +89,11 @@ public struct SoapCalculator: Sendable {
             let t = Int(frame.types[i])
             atomic[i] = numbers.indices.contains(t) ? numbers[t] : 0
         }
-        let all = (centres == nil || environment == nil) ? (0..<Int32(clamping: atomCount)).map { $0 } : []
-        let env = environment ?? all
-        for e in env where e >= 0 && Int(e) < atomCount && atomic[Int(e)] == 0 {
+        for e in environment where e >= 0 && Int(e) < atomCount && atomic[Int(e)] == 0 {
             let t = Int(frame.types[Int(e)])
             throw .unknownElement(frame.species.indices.contains(t) ? frame.species[t] : "type \(t)")
         }
-        return try compute(
-            positions: frame.positions, cell: frame.cell, atomicNumbers: atomic,
-            centres: centres ?? all, environment: env)
+        return atomic
     }
 
     /// Spectra of `centres` among `environment` (indices into the `N × 3` row-major
@@ -94,120 +101,24 @@ public struct SoapCalculator: Sendable {
     public func compute(
         positions: [Double], cell: Cell?, atomicNumbers: [Int], centres: [Int32], environment: [Int32]
     ) throws(SoapError) -> SoapSpectra {
-        let atomCount = positions.count / 3
-        guard atomicNumbers.count == atomCount else {
-            throw .atomicNumberCount(expected: atomCount, got: atomicNumbers.count)
-        }
-        // Species are checked before the search, but a species error is thrown only after
-        // the search has validated the geometry (geometry errors take precedence).
-        var speciesIndex = [Int32](repeating: -1, count: atomCount)
-        for (i, z) in atomicNumbers.enumerated() {
-            if let s = settings.species.firstIndex(of: z) { speciesIndex[i] = Int32(s) }
-        }
-        var inEnvironment = [Bool](repeating: false, count: atomCount)
-        var speciesError: SoapError?
-        for e in environment where e >= 0 && Int(e) < atomCount {
-            if speciesIndex[Int(e)] < 0, speciesError == nil {
-                speciesError = .speciesNotInSettings(atomIndex: Int(e), atomicNumber: atomicNumbers[Int(e)])
-            }
-            inEnvironment[Int(e)] = true
-        }
-        let features = settings.featureCount
-        var values = [Double](repeating: 0, count: centres.count * features)
-        let workers = max(1, min(threads, centres.count))
+        let job = try SoapFrameJob(
+            calculator: self, atomicNumbers: atomicNumbers, atomCount: positions.count / 3, centres: centres,
+            environment: environment, workers: threads)
         let search = NeighbourSearch(cutoff: settings.searchRadius, orderedPairs: false)
-        let kernel = SoapKernelContext(calculator: self, capacity: Self.initialCapacity)
-        let pool = SoapWorkspacePool(count: workers, kernel: kernel)
-        defer { pool.deallocate() }
-        let skip = speciesError != nil
-        var geometryError: GeometryError?
-        values.withUnsafeMutableBufferPointer { output in
-            speciesIndex.withUnsafeBufferPointer { species in
-                inEnvironment.withUnsafeBufferPointer { environmentMask in
-                    table.coefficients.withUnsafeBufferPointer { coefficients in
-                        let view = SoapStreamView(
-                            centres: centres, species: species.baseAddress!,
-                            inEnvironment: environmentMask.baseAddress!, output: output.baseAddress,
-                            table: coefficients.baseAddress!, searchRadius: settings.searchRadius)
-                        do throws(GeometryError) {
-                            try search.forEachCentre(
-                                positions: positions, cell: cell, centres: centres, environment: environment,
-                                workers: workers
-                            ) { worker, k, pairs in
-                                guard !skip, let output = view.output else { return }
-                                kernel.centre(
-                                    k, pairs: pairs, view: view, workspace: &pool.workspaces[worker],
-                                    row: output + k * features)
-                            }
-                        } catch {
-                            geometryError = error
-                        }
-                    }
-                }
+        do throws(GeometryError) {
+            try search.forEachCentre(
+                positions: positions, cell: cell, centres: centres, environment: environment, workers: job.workers
+            ) { worker, k, pairs in
+                job.centre(k, worker: worker, pairs: pairs)
             }
+        } catch {
+            throw .geometry(error)
         }
-        if let geometryError { throw .geometry(geometryError) }
-        if let speciesError { throw speciesError }
-        return SoapSpectra(settings: settings, centres: centres, values: values)
+        return try job.finish()
     }
 
     /// Pair capacity each worker's workspace starts with (it grows on demand).
     static let initialCapacity = 256
-
-    /// Spectra from a materialised neighbour list searched out to at least
-    /// ``SoapSettings/searchRadius`` (pairs beyond it are ignored): the pre-streaming path,
-    /// kept as the reference the streaming path is tested against (bit-identical for an
-    /// unordered list). `speciesIndex` (position in `settings.species`) must be
-    /// valid for every listed neighbour and every centre in the environment.
-    func spectra(list: NeighbourList, speciesIndex: [Int32], inEnvironment: [Bool]) -> SoapSpectra {
-        let centreCount = list.centres.count
-        let features = settings.featureCount
-        var values = [Double](repeating: 0, count: centreCount * features)
-        var maxPairs = 0
-        for k in 0..<centreCount { maxPairs = max(maxPairs, list.neighbourCount(ofCentre: k)) }
-        let capacity = maxPairs + 1 + 3 * settings.species.count + 4
-        let workers = max(1, min(threads, centreCount))
-        let kernel = SoapKernelContext(calculator: self, capacity: capacity)
-        values.withUnsafeMutableBufferPointer { output in
-            list.neighbours.withUnsafeBufferPointer { neighbours in
-                list.displacements.withUnsafeBufferPointer { displacements in
-                    list.distances.withUnsafeBufferPointer { distances in
-                        speciesIndex.withUnsafeBufferPointer { species in
-                            inEnvironment.withUnsafeBufferPointer { environment in
-                                let input = SoapKernelInput(
-                                    centres: list.centres, offsets: list.offsets,
-                                    neighbours: neighbours.baseAddress, displacements: displacements.baseAddress,
-                                    distances: distances.baseAddress, species: species.baseAddress!,
-                                    inEnvironment: environment.baseAddress!, output: output.baseAddress,
-                                    searchRadius: settings.searchRadius)
-                                let body = { @Sendable (w: Int) in
-                                    let lo = w * centreCount / workers
-                                    let hi = (w + 1) * centreCount / workers
-                                    kernel.run(rows: lo..<hi, input: input)
-                                }
-                                if workers == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: body) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return SoapSpectra(settings: settings, centres: list.centres, values: values)
-    }
-}
-
-/// Raw views of one frame's inputs and output, shared read-only (output: disjoint rows) by
-/// the workers.
-struct SoapKernelInput: @unchecked Sendable {
-    let centres: [Int32]
-    let offsets: [Int]
-    let neighbours: UnsafePointer<Int32>?
-    let displacements: UnsafePointer<Double>?
-    let distances: UnsafePointer<Double>?
-    let species: UnsafePointer<Int32>
-    let inEnvironment: UnsafePointer<Bool>
-    let output: UnsafeMutablePointer<Double>?
-    let searchRadius: Double
 }
 
 @inline(__always)
@@ -235,23 +146,6 @@ struct SoapKernelContext: Sendable {
     let calculator: SoapCalculator
     let capacity: Int
 
-    func run(rows: Range<Int>, input: SoapKernelInput) {
-        guard !rows.isEmpty, let output = input.output else { return }
-        let settings = calculator.settings
-        let table = calculator.table
-        let workspace = SoapWorkspace(
-            capacity: capacity, lCount: settings.lMax + 1, lanes: table.lanes, speciesCount: settings.species.count,
-            intervals: table.intervalCount)
-        defer { workspace.deallocate() }
-        table.coefficients.withUnsafeBufferPointer { coefficients in
-            for k in rows {
-                gather(centre: k, input: input, workspace: workspace)
-                densityStages(workspace: workspace, table: coefficients.baseAddress!)
-                powerSpectrum(workspace: workspace, row: output + k * settings.featureCount)
-            }
-        }
-    }
-
     /// One centre of the streaming path: its row from `pairs` (the centre `view.centres[k]`'s
     /// neighbours), growing the worker's workspace first if the centre has more pairs than
     /// any before.
@@ -267,8 +161,11 @@ struct SoapKernelContext: Sendable {
         powerSpectrum(workspace: ws, row: row)
     }
 
-    /// ``gather(centre:input:workspace:)`` for streamed pairs: the same counting sort, the
-    /// same order within a bucket (pair order), so the row is bit-identical to the list path.
+    /// Sorts the centre's pairs (itself first when in the environment) into padded per-species
+    /// segments of the workspace, each ordered by table interval (a counting sort, pair order
+    /// kept within an interval) so that consecutive pairs read the same table entries. Pairs
+    /// beyond the SOAP search radius or outside the SOAP environment are skipped: the search
+    /// may be shared with another consumer and reach further or over more atoms.
     @inline(__always)
     func gather(centre: Int, pairs: NeighbourPairs, view: SoapStreamView, workspace ws: SoapWorkspace) {
         let speciesCount = calculator.settings.species.count
@@ -281,6 +178,7 @@ struct SoapKernelContext: Sendable {
         let withSelf = view.inEnvironment[centre]
         let buckets = ws.buckets
         let species = view.species
+        let inEnvironment = view.inEnvironment
         let neighbours = pairs.neighbours, distances = pairs.distances
         let dx = pairs.dx, dy = pairs.dy, dz = pairs.dz
         let count = pairs.count
@@ -289,7 +187,7 @@ struct SoapKernelContext: Sendable {
             Int(species) * intervals + min(Int(r * inverse), intervals - 1)
         }
         if withSelf { buckets[key(species[centre], 0)] += 1 }
-        for p in 0..<count where distances[p] <= radius {
+        for p in 0..<count where distances[p] <= radius && inEnvironment[Int(neighbours[p])] {
             buckets[key(species[Int(neighbours[p])], distances[p])] += 1
         }
         var position = 0
@@ -310,7 +208,7 @@ struct SoapKernelContext: Sendable {
             ws.tableOffset[q] = 0; ws.t[q] = 0
             buckets[key(species[centre], 0)] = q + 1
         }
-        for p in 0..<count where distances[p] <= radius {
+        for p in 0..<count where distances[p] <= radius && inEnvironment[Int(neighbours[p])] {
             let r = distances[p]
             let b = key(species[Int(neighbours[p])], r)
             let q = buckets[b]
@@ -318,70 +216,6 @@ struct SoapKernelContext: Sendable {
             let (i, t) = table.locate(r)
             ws.tableOffset[q] = i * intervalStride; ws.t[q] = t
             buckets[b] = q + 1
-        }
-        for s in 0..<speciesCount {
-            for q in ws.cursor[s]..<ws.starts[s + 1] {
-                ws.x[q] = 0; ws.y[q] = 0; ws.z[q] = 0; ws.r[q] = -1
-                ws.tableOffset[q] = table.zeroInterval * intervalStride; ws.t[q] = 0
-            }
-        }
-    }
-
-    /// Sorts the centre's pairs (itself first when in the environment) into padded per-species
-    /// segments of the workspace, each ordered by table interval (a counting sort) so that
-    /// consecutive pairs read the same table entries.
-    @inline(__always)
-    func gather(centre k: Int, input: SoapKernelInput, workspace ws: SoapWorkspace) {
-        let speciesCount = calculator.settings.species.count
-        let table = calculator.table
-        let intervals = table.intervalCount
-        let inverse = table.inverseSpacing
-        let intervalStride = table.intervalStride
-        let bucketCount = speciesCount * intervals
-        let centre = Int(input.centres[k])
-        let lo = input.offsets[k], hi = input.offsets[k + 1]
-        let radius = input.searchRadius
-        let withSelf = input.inEnvironment[centre]
-        let buckets = ws.buckets
-        for b in 0..<bucketCount { buckets[b] = 0 }
-        @inline(__always) func key(_ species: Int32, _ r: Double) -> Int {
-            Int(species) * intervals + min(Int(r * inverse), intervals - 1)
-        }
-        if withSelf { buckets[key(input.species[centre], 0)] += 1 }
-        if hi > lo, let neighbours = input.neighbours, let distances = input.distances {
-            for p in lo..<hi where distances[p] <= radius {
-                buckets[key(input.species[Int(neighbours[p])], distances[p])] += 1
-            }
-        }
-        // Bucket counts → bucket cursors; species segments padded to a multiple of 4.
-        var position = 0
-        for s in 0..<speciesCount {
-            ws.starts[s] = position
-            for b in (s * intervals)..<((s + 1) * intervals) {
-                let count = buckets[b]
-                buckets[b] = position
-                position += count
-            }
-            ws.cursor[s] = position
-            position = ws.starts[s] + (position - ws.starts[s] + 3) & ~3
-        }
-        ws.starts[speciesCount] = position
-        if withSelf {
-            let q = buckets[key(input.species[centre], 0)]
-            ws.x[q] = 0; ws.y[q] = 0; ws.z[q] = 0; ws.r[q] = 0
-            ws.tableOffset[q] = 0; ws.t[q] = 0
-            buckets[key(input.species[centre], 0)] = q + 1
-        }
-        if hi > lo, let neighbours = input.neighbours, let d = input.displacements, let distances = input.distances {
-            for p in lo..<hi where distances[p] <= radius {
-                let b = key(input.species[Int(neighbours[p])], distances[p])
-                let q = buckets[b]
-                let r = distances[p]
-                ws.x[q] = d[3 * p]; ws.y[q] = d[3 * p + 1]; ws.z[q] = d[3 * p + 2]; ws.r[q] = r
-                let (i, t) = table.locate(r)
-                ws.tableOffset[q] = i * intervalStride; ws.t[q] = t
-                buckets[b] = q + 1
-            }
         }
         for s in 0..<speciesCount {
             for q in ws.cursor[s]..<ws.starts[s + 1] {
@@ -458,19 +292,28 @@ struct SoapKernelContext: Sendable {
             let plane = ws.radial + l * block * lanes
             let base = table + l * lStride
             if powers == 6 {
-                for b in 0..<count {
-                    let src = base + ws.tableOffset[first + b]
-                    let t = ws.t[first + b]
-                    let dst = plane + b * lanes
+                // Pairs are sorted by interval: load an interval's coefficients once and
+                // evaluate every pair of the run that shares it from registers.
+                var b = 0
+                while b < count {
+                    let offset = ws.tableOffset[first + b]
+                    let src = base + offset
                     for c in 0..<chunks {
                         let o = 8 * c
-                        var v = load8(src + 5 * lanes + o)
-                        v = v * t + load8(src + 4 * lanes + o)
-                        v = v * t + load8(src + 3 * lanes + o)
-                        v = v * t + load8(src + 2 * lanes + o)
-                        v = v * t + load8(src + lanes + o)
-                        v = v * t + load8(src + o)
-                        store8(dst + o, v)
+                        let k0 = load8(src + o), k1 = load8(src + lanes + o), k2 = load8(src + 2 * lanes + o)
+                        let k3 = load8(src + 3 * lanes + o), k4 = load8(src + 4 * lanes + o), k5 = load8(src + 5 * lanes + o)
+                        var q = b
+                        repeat {
+                            let t = ws.t[first + q]
+                            var v = k4.adding(k5, times: t)
+                            v = k3.adding(v, times: t)
+                            v = k2.adding(v, times: t)
+                            v = k1.adding(v, times: t)
+                            v = k0.adding(v, times: t)
+                            store8(plane + q * lanes + o, v)
+                            q += 1
+                        } while q < count && ws.tableOffset[first + q] == offset
+                        if c == chunks - 1 { b = q }
                     }
                 }
             } else {
@@ -481,9 +324,9 @@ struct SoapKernelContext: Sendable {
                     for c in 0..<chunks {
                         let o = 8 * c
                         var v = load8(src + 3 * lanes + o)
-                        v = v * t + load8(src + 2 * lanes + o)
-                        v = v * t + load8(src + lanes + o)
-                        v = v * t + load8(src + o)
+                        v = load8(src + 2 * lanes + o).adding(v, times: t)
+                        v = load8(src + lanes + o).adding(v, times: t)
+                        v = load8(src + o).adding(v, times: t)
                         store8(dst + o, v)
                     }
                 }
@@ -515,10 +358,10 @@ struct SoapKernelContext: Sendable {
                     var a2 = load8(c0 + 2 * lanes), a3 = load8(c0 + 3 * lanes)
                     for b in 0..<count {
                         let rv = load8(rl + b * lanes + o)
-                        a0 += y0[b] * rv
-                        a1 += y1[b] * rv
-                        a2 += y2[b] * rv
-                        a3 += y3[b] * rv
+                        a0 = a0.adding(y0[b], times: rv)
+                        a1 = a1.adding(y1[b], times: rv)
+                        a2 = a2.adding(y2[b], times: rv)
+                        a3 = a3.adding(y3[b], times: rv)
                     }
                     store8(c0, a0)
                     store8(c0 + lanes, a1)
@@ -535,10 +378,10 @@ struct SoapKernelContext: Sendable {
                     var a2 = load8(p0 + 2 * lanes), a3 = load8(p0 + 3 * lanes)
                     var b = 0
                     while b < count {
-                        a0 += y0[b] * load8(rl + b * lanes + o)
-                        a1 += y0[b + 1] * load8(rl + (b + 1) * lanes + o)
-                        a2 += y0[b + 2] * load8(rl + (b + 2) * lanes + o)
-                        a3 += y0[b + 3] * load8(rl + (b + 3) * lanes + o)
+                        a0 = a0.adding(y0[b], times: load8(rl + b * lanes + o))
+                        a1 = a1.adding(y0[b + 1], times: load8(rl + (b + 1) * lanes + o))
+                        a2 = a2.adding(y0[b + 2], times: load8(rl + (b + 2) * lanes + o))
+                        a3 = a3.adding(y0[b + 3], times: load8(rl + (b + 3) * lanes + o))
                         b += 4
                     }
                     store8(p0, a0)
@@ -579,7 +422,7 @@ struct SoapKernelContext: Sendable {
                     for n in 0..<nMax {
                         for c in 0..<chunks {
                             var acc = SIMD8<Double>.zero
-                            for m in 0..<mCount { acc += ca[m * lanes + n] * load8(cb + m * lanes + 8 * c) }
+                            for m in 0..<mCount { acc = acc.adding(ca[m * lanes + n], times: load8(cb + m * lanes + 8 * c)) }
                             store8(ws.row + 8 * c, acc * f)
                         }
                         for n2 in 0..<nMax {

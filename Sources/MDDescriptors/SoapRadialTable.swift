@@ -24,7 +24,25 @@ struct SoapRadialTable: Sendable {
     let lanes: Int
     /// Polynomial degree + 1 (6 quintic, 4 cubic).
     let powers: Int
-    let coefficients: [Double]
+    /// The coefficients (layout above), in memory owned by the table and never mutated, so
+    /// kernels may hold the pointer for as long as they hold the table.
+    let coefficients: Coefficients
+
+    /// Immutable heap storage of the coefficients with a stable address.
+    final class Coefficients: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<Double>
+        let count: Int
+
+        init(_ values: [Double]) {
+            count = values.count
+            pointer = .allocate(capacity: max(1, count))
+            values.withUnsafeBufferPointer { pointer.initialize(from: $0.baseAddress!, count: count) }
+        }
+
+        deinit { pointer.deallocate() }
+
+        subscript(index: Int) -> Double { pointer[index] }
+    }
 
     /// Index of the all-zero interval.
     var zeroInterval: Int { intervalCount }
@@ -87,7 +105,7 @@ struct SoapRadialTable: Sendable {
                 }
             }
         }
-        self.coefficients = coefficients
+        self.coefficients = Coefficients(coefficients)
     }
 
     /// The interval holding `r` (clamped to the last one) and the local coordinate `t`.

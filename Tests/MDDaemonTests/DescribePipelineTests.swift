@@ -136,4 +136,32 @@ import Testing
         #expect(try soap.readStringAttribute("layout") == ["full"])
         #expect(try soap.readAttribute("species", as: Int64.self) == [29])
     }
+
+    /// `--lens --soap` runs one neighbour search per frame for both; what it writes equals
+    /// what `--lens` and `--soap` write alone.
+    @Test func lensAndSoapTogetherEqualEachAlone() throws {
+        func run(lens: Bool, soap: Bool) throws -> (String, DescribeSummary) {
+            let output = Fixtures.temporaryPath(".h5")
+            let options = DescribeOptions(
+                files: [DescribePipelineTests.bundled], source: SourceOptions(speciesMap: [1: "Cu"], timestep: 0.005), stop: 8, cutoff: 4,
+                window: 5, polyorder: 2, centres: try Selection(parsing: "z > 30.5 and y < 10"), output: output,
+                computeLens: lens, soap: soap ? SoapOptions(nMax: 3, lMax: 3, threads: 2) : nil)
+            return (output, try DescribePipeline(options: options, logger: quietLogger).run())
+        }
+        let (both, summary) = try run(lens: true, soap: true)
+        let (lensOnly, _) = try run(lens: true, soap: false)
+        let (soapOnly, _) = try run(lens: false, soap: true)
+        defer { for path in [both, lensOnly, soapOnly] { try? FileManager.default.removeItem(atPath: path) } }
+        #expect(summary.soapFrames == 8)
+        #expect(summary.intervals == 7)
+        #expect(summary.centres > 20)
+        let combined = try HDF5File.open(both)
+        for (name, path) in [("lens", lensOnly), ("lens_smoothed", lensOnly), ("soap", soapOnly)] {
+            let alone = try HDF5File.open(path)
+            let a = try combined.openDataset("particles/all/\(name)/value").read(as: Double.self)
+            let b = try alone.openDataset("particles/all/\(name)/value").read(as: Double.self)
+            #expect(!a.isEmpty)
+            #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(name)")
+        }
+    }
 }

@@ -69,7 +69,7 @@ import ZeroMQ
         let ctx = try ZMQContext()
         let publisher = try FramePublisher(context: ctx, mode: .push, endpoint: "tcp://127.0.0.1:*")
         let sink = Fixtures.temporaryPath(".out")
-        FileManager.default.createFile(atPath: sink, contents: nil)
+        _ = FileManager.default.createFile(atPath: sink, contents: nil)
         let options = DaemonOptions(
             subscriber: .init(mode: .pull, endpoint: publisher.endpoint), exitOnEnd: true, report: .jsonl,
             lens: LensSettings(cutoff: 6, window: 3, polyorder: 2, centres: try Selection(parsing: "z > 28.09")))

@@ -143,7 +143,7 @@ import ZeroMQ
         let source = try String(contentsOfFile: Fixtures.path("trajectories/cu_ortho.dump"), encoding: .utf8)
         let expected = try Fixtures.readAll(Fixtures.path("trajectories/cu_ortho.dump"))
         let path = Fixtures.temporaryPath(".dump")
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let ctx = try ZMQContext()
         let replay = try BackgroundReplay(

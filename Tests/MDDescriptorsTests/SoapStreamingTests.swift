@@ -4,9 +4,9 @@ import MDGeometry
 import MDTrajectory
 import Testing
 
-/// The streaming SOAP path (`compute`, pairs visited per centre without a neighbour list)
-/// against the list path it replaced (`spectra(list:)` on an unordered `NeighbourList`):
-/// bit-identical rows, for 1, 2 and 3 threads.
+/// The streaming SOAP path: rows that do not depend on the thread count, and the same rows,
+/// bit for bit, when the search is shared with LENS (``DescriptorPass``) at SOAP's radius over
+/// SOAP's environment (the LENS environment a subset, the LENS cutoff smaller).
 @Suite struct SoapStreamingTests {
     struct Rng: RandomNumberGenerator {
         var state: UInt64
@@ -19,31 +19,27 @@ import Testing
         }
     }
 
-    /// Spectra by the list path: search, then the kernel over the materialised list.
-    func listPath(
-        _ calculator: SoapCalculator, positions: [Double], cell: Cell?, numbers: [Int], centres: [Int32], environment: [Int32]
-    ) throws -> SoapSpectra {
-        let list = try NeighbourSearch(cutoff: calculator.settings.searchRadius, orderedPairs: false).compute(
-            positions: positions, cell: cell, centres: centres, environment: environment)
-        let speciesIndex = numbers.map { Int32(calculator.settings.species.firstIndex(of: $0) ?? -1) }
-        var inEnvironment = [Bool](repeating: false, count: numbers.count)
-        for e in environment { inEnvironment[Int(e)] = true }
-        return calculator.spectra(list: list, speciesIndex: speciesIndex, inEnvironment: inEnvironment)
-    }
-
     func expectBitIdentical(
         settings: SoapSettings, positions: [Double], cell: Cell?, numbers: [Int], centres: [Int32], environment: [Int32]
     ) throws {
-        let reference = try listPath(
-            SoapCalculator(settings: settings, threads: 1), positions: positions, cell: cell, numbers: numbers,
-            centres: centres, environment: environment)
+        let reference = try SoapCalculator(settings: settings, threads: 1).compute(
+            positions: positions, cell: cell, atomicNumbers: numbers, centres: centres, environment: environment)
+        #expect(reference.centres == centres)
         #expect(reference.values.contains { $0 != 0 })
+        let lensEnvironment = environment.filter { $0 % 3 != 1 }
+        let ids = (0..<Int64(numbers.count)).map { 1000 + 7 * $0 }
         for threads in [1, 2, 3] {
-            let s = try SoapCalculator(settings: settings, threads: threads).compute(
+            let calculator = try SoapCalculator(settings: settings, threads: threads)
+            let s = try calculator.compute(
                 positions: positions, cell: cell, atomicNumbers: numbers, centres: centres, environment: environment)
-            #expect(s.centres == centres)
-            #expect(s.values.count == reference.values.count)
             #expect(s.values.map(\.bitPattern) == reference.values.map(\.bitPattern), "threads \(threads)")
+            var sets = NeighbourIDSets()
+            let shared = try DescriptorPass(soap: calculator, lensCutoff: settings.rCut).compute(
+                positions: positions, cell: cell, ids: ids, atomicNumbers: numbers, centres: centres,
+                soapEnvironment: environment, lensEnvironment: lensEnvironment, lensSets: &sets)
+            let spectra = try #require(shared.soap)
+            #expect(spectra.values.map(\.bitPattern) == reference.values.map(\.bitPattern), "shared search, threads \(threads)")
+            #expect(sets.centreCount == centres.count)
         }
     }
 
@@ -66,11 +62,11 @@ import Testing
         }
     }
 
-    @Test("Cu(211) frame: 900 surface centres, study settings (n = l = 8, r_cut 6 Å)")
+    @Test("Cu(211) frame: the outermost surface centres, study settings (n = l = 8, r_cut 6 Å)")
     func cuSlab() throws {
         let reader = try LammpsDumpReader(path: LensReference.trajectory)
         let frame = try #require(try reader.next())
-        let centres = (0..<Int32(frame.atomCount)).filter { frame.positions[3 * Int($0) + 2] > 28.09 }
+        let centres = (0..<Int32(frame.atomCount)).filter { frame.positions[3 * Int($0) + 2] > 30 }
         let environment = (0..<Int32(frame.atomCount)).map { $0 }
         try expectBitIdentical(
             settings: SoapSettings(rCut: 6, species: [29]), positions: frame.positions, cell: frame.cell,

@@ -1,9 +1,9 @@
 /// Command-line options of `SoapLensBenchmarks` (plain parsing: the benchmark package adds
 /// no dependencies of its own).
 struct BenchmarkOptions {
-    /// Which benchmarks: `codec`, `push`, `pubsub`, `lens`, `soap`.
+    /// Which benchmarks: `codec`, `push`, `pubsub`, `lens`, `soap`, `pass` (SOAP + LENS, one search).
     var selected: Set<String> = Self.known
-    static let known: Set<String> = ["codec", "push", "pubsub", "lens", "soap"]
+    static let known: Set<String> = ["codec", "push", "pubsub", "lens", "soap", "pass"]
     /// Measurement runs per variant (medians and spreads are taken over these).
     var runs = 3
     /// Minimum timed seconds per codec run.
@@ -36,7 +36,7 @@ struct BenchmarkOptions {
     var soapVariant = ""
 
     static let usage = """
-        usage: SoapLensBenchmarks [--only codec,push,pubsub,lens,soap] [--runs N] [--codec-seconds S]
+        usage: SoapLensBenchmarks [--only codec,push,pubsub,lens,soap,pass] [--runs N] [--codec-seconds S]
                                   [--push-frames N] [--rates R1,R2] [--pubsub-seconds S]
                                   [--dump FILE | --synthetic] [--frames N] [--json FILE]
                                   [--lens-frames N] [--lens-laps N] [--lens-delta FILE]

@@ -29,6 +29,7 @@ struct SoapLensBenchmarks {
         }
         if options.selected.contains("lens") { try runLens(options, emit: emit) }
         if options.selected.contains("soap") { try runSoap(options, emit: emit) }
+        if options.selected.contains("pass") { try runPass(options, emit: emit) }
         guard !options.selected.isDisjoint(with: ["codec", "push", "pubsub"]) else {
             try output?.close()
             return
@@ -82,6 +83,15 @@ struct SoapLensBenchmarks {
         print("soap: \(bench.systems.map { "\($0.name) (\($0.centres.count) centres)" }.joined(separator: ", ")); \(CPUAffinity.allowedCPUCount()) CPU(s) allowed")
         for run in 1...options.runs {
             for result in try bench.run(run: run, calls: options.soapCalls, variantSuffix: options.soapVariant) { emit(result) }
+        }
+    }
+
+    /// Benchmark 5 (``PassBenchmark``): SOAP + LENS with separate searches and with one shared.
+    static func runPass(_ options: BenchmarkOptions, emit: (BenchmarkResult) -> Void) throws {
+        let bench = try PassBenchmark.load(dumpPath: options.dumpPath)
+        print("pass: cu211, \(bench.centres.count) centres; \(CPUAffinity.allowedCPUCount()) CPU(s) allowed")
+        for run in 1...options.runs {
+            for result in try bench.run(run: run, calls: options.soapCalls) { emit(result) }
         }
     }
 
