@@ -11,6 +11,7 @@
 //     ← MDIngest (ZeroMQ subscriber / publisher, validation, counters)
 //     ← MDDaemon (services wiring ingest, replay and reports)
 //     ← soaplens (the executable: argument parsing only)
+//   MDConfiguration (the system TOML: values and validation)
 // Numerical targets (geometry, descriptors, signal, learning) import no sockets and no HDF5.
 import PackageDescription
 
@@ -32,11 +33,13 @@ let package = Package(
         .library(name: "MDGeometry", targets: ["MDGeometry"]),
         .library(name: "MDSignal", targets: ["MDSignal"]),
         .library(name: "MDDescriptors", targets: ["MDDescriptors"]),
+        .library(name: "MDLearning", targets: ["MDLearning"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // MARK: C shims (system libraries; no pkgConfig, see docs/native-libraries.md)
@@ -59,6 +62,15 @@ let package = Package(
         .target(name: "MDGeometry", dependencies: ["MDCore"], swiftSettings: strictSettings),
         .target(name: "MDSignal", swiftSettings: strictSettings),
         .target(name: "MDDescriptors", dependencies: ["MDCore", "MDGeometry", "CTargetFeatures"], swiftSettings: strictSettings),
+        // PCA, clustering, transitions, merging (BLAS/LAPACK through CLinAlg).
+        .target(name: "MDLearning", dependencies: ["CLinAlg"], swiftSettings: strictSettings),
+
+        // MARK: the system configuration (TOML; values only, no analysis)
+        .target(
+            name: "MDConfiguration",
+            dependencies: ["MDCore", .product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: strictSettings
+        ),
 
         // MARK: I/O (no analysis)
         .target(name: "MDTrajectory", dependencies: ["MDCore", "HDF5Kit", "CZlib"], swiftSettings: strictSettings),
@@ -92,6 +104,8 @@ let package = Package(
         .testTarget(name: "MDGeometryTests", dependencies: ["MDCore", "MDGeometry", "MDTrajectory"]),
         .testTarget(name: "MDSignalTests", dependencies: ["MDSignal"]),
         .testTarget(name: "MDDescriptorsTests", dependencies: ["MDCore", "MDGeometry", "MDDescriptors", "MDSignal", "MDTrajectory"]),
+        .testTarget(name: "MDLearningTests", dependencies: ["MDLearning"]),
+        .testTarget(name: "MDConfigurationTests", dependencies: ["MDConfiguration", "MDCore"]),
         .testTarget(name: "MDArchiveTests", dependencies: ["MDCore", "MDArchive", "HDF5Kit"]),
         .testTarget(name: "MDWireTests", dependencies: ["MDCore", "MDWire"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
