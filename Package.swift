@@ -82,6 +82,7 @@ let package = Package(
             name: "MDDaemon",
             dependencies: [
                 "MDCore", "MDWire", "MDIngest", "MDTrajectory", "MDGeometry", "MDSignal", "MDDescriptors", "MDArchive",
+                "MDLearning", "MDConfiguration",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

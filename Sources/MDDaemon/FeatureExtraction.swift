@@ -1,0 +1,142 @@
+import MDCore
+import MDDescriptors
+import MDLearning
+
+/// The descriptor half of `soaplens fit`: frame by frame, one neighbour search for SOAP and
+/// LENS (``DescriptorPass``), streaming LENS smoothing (``LensStage``), and the study's rows
+/// (``CombinedVectorAssembler``: analysed frames, pairing, clipping; conventions §4).
+///
+/// Selections are resolved on the first frame (centres, SOAP environment — default all
+/// atoms — and LENS environment — default the centres). LENS is computed in every mode,
+/// because every mode analyses the same frames (those with an interior smoothed LENS).
+/// Memory: the analysed rows themselves (frames × centres × width doubles) plus
+/// O(window × centres × SOAP width) in flight.
+final class FeatureExtraction {
+    /// What the rows are made of.
+    struct Settings: Sendable {
+        var mode: CombinedVectorAssembler.Mode
+        var centres: Selection
+        var soapEnvironment: Selection?
+        var lensEnvironment: Selection?
+        var soap: SoapSettingsRequest
+        var lens: LensSettings
+        var clip: Bool
+        var typeNames: [Int: String]
+    }
+
+    /// SOAP hyper-parameters before the species are known (they come from the first frame).
+    struct SoapSettingsRequest: Sendable {
+        var rCut: Double
+        var nMax: Int
+        var lMax: Int
+        var sigma: Double
+        var layout: SoapSettings.Layout
+        var normalised: Bool
+        var threads: Int?
+    }
+
+    let settings: Settings
+    let ids: [Int64]
+    let centreIDs: [Int64]
+    let soapEnvironmentIDs: [Int64]
+    let lensEnvironmentIDs: [Int64]
+    /// The SOAP settings in use (species from the first frame), nil in LENS-only mode.
+    let soapSettings: SoapSettings?
+    private let stage: LensStage
+    private let pass: DescriptorPass
+    private let soapCentres: [Int32]
+    private let soapEnvironment: [Int32]
+    private var assembler: CombinedVectorAssembler
+    /// Smoothed rows seen in the current stretch (their index within it).
+    private var stretchIndex = 0
+
+    /// Analysed rows so far, frame-major (analysed frame f, centre i at row f·N + i).
+    private(set) var rows: [Double] = []
+    /// Smoothed, clipped LENS of every analysed row (whatever the mode).
+    private(set) var lens: [Double] = []
+    /// Step of every analysed frame.
+    private(set) var steps: [Int64] = []
+    /// Frames consumed.
+    private(set) var framesRead = 0
+
+    init(first: Frame, settings: Settings) throws {
+        self.settings = settings
+        ids = first.ids
+        var lensSettings = settings.lens
+        lensSettings.centres = settings.centres
+        lensSettings.environment = settings.lensEnvironment
+        lensSettings.typeNames = settings.typeNames
+        stage = try LensStage(first: first, settings: lensSettings)
+        centreIDs = stage.centreIDs
+        lensEnvironmentIDs = stage.environmentIDs
+        soapCentres = stage.centreIndices
+        let envMask = settings.soapEnvironment.map { $0.mask(in: first, typeNames: settings.typeNames) }
+            ?? Array(repeating: true, count: first.atomCount)
+        soapEnvironment = envMask.indices.compactMap { envMask[$0] ? Int32($0) : nil }
+        soapEnvironmentIDs = soapEnvironment.map { first.ids[Int($0)] }
+        if settings.mode == .lens {
+            soapSettings = nil
+            pass = DescriptorPass(soap: nil, lensCutoff: settings.lens.cutoff)
+        } else {
+            var symbols = Set<String>()
+            for i in soapEnvironment { symbols.insert(first.species[Int(first.types[Int(i)])]) }
+            for i in soapCentres { symbols.insert(first.species[Int(first.types[Int(i)])]) }
+            let s = settings.soap
+            let soap = try SoapSettings(
+                nMax: s.nMax, lMax: s.lMax, rCut: s.rCut, sigma: s.sigma, symbols: Array(symbols).sorted(),
+                layout: s.layout, normalised: s.normalised)
+            soapSettings = soap
+            pass = DescriptorPass(soap: try SoapCalculator(settings: soap, threads: s.threads), lensCutoff: settings.lens.cutoff)
+        }
+        assembler = CombinedVectorAssembler(
+            mode: settings.mode, centreCount: centreIDs.count, soapWidth: soapSettings?.featureCount ?? 0,
+            halfWindow: settings.lens.window / 2, clip: settings.clip)
+    }
+
+    /// Numbers per row.
+    var width: Int { assembler.width }
+    /// Analysed frames so far.
+    var analysedFrames: Int { steps.count }
+
+    /// Consumes the next frame (`file` names it in errors).
+    func consume(_ frame: Frame, file: String) throws {
+        guard frame.ids == ids else {
+            throw StageError("\(file): frame at step \(frame.step) has another atom set than the first frame (\(frame.atomCount) atoms, first had \(ids.count)); fit analyses one fixed atom set")
+        }
+        var spectra: SoapSpectra?
+        let (pass, centres, soapEnvironment, lensEnvironment) = (pass, soapCentres, soapEnvironment, stage.environmentIndices)
+        let out: (raw: LensStage.Row?, smoothed: [LensStage.Row])
+        do {
+            out = try stage.consume(frame) { sets in
+                spectra = try pass.compute(
+                    frame: frame, centres: centres, soapEnvironment: soapEnvironment, lensEnvironment: lensEnvironment,
+                    lensSets: &sets
+                ).soap
+            }
+        } catch let error as StageError {
+            throw error
+        } catch {
+            throw StageError("\(file): step \(frame.step): \(error)")
+        }
+        framesRead += 1
+        if let spectra { try assembler.pushSOAP(step: frame.step, rows: spectra.values) }
+        for row in out.smoothed {
+            if let analysed = try assembler.pushSmoothedLENS(step: row.step, index: stretchIndex, values: row.values) {
+                rows += analysed.rows
+                lens += analysed.lens
+                steps.append(analysed.step)
+            }
+            stretchIndex += 1
+        }
+    }
+
+    /// The end of the input: the tail rows of the smoothing are edge rows, not analysed.
+    func finish() throws {
+        do {
+            _ = try stage.finish()
+        } catch is LensStage.ShortStretch {
+            // Fewer intervals than the window: no analysed frame at all (reported by the caller).
+        }
+        assembler.endStretch()
+    }
+}
