@@ -11,6 +11,10 @@ public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConverti
     case missingKey(file: String, key: String)
     /// The file cannot be read.
     case unreadable(file: String, reason: String)
+    /// A command-line override (``ConfigurationOverrides``) with a bad value, or one that makes
+    /// the configuration invalid; `option` is the command-line spelling (`--window`), `key`
+    /// the configuration key it sets.
+    case badOverride(option: String, key: String, reason: String)
 
     public var description: String {
         switch self {
@@ -19,6 +23,7 @@ public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConverti
         case .badValue(let file, let line, let key, let reason): "\(file):\(line): \(key): \(reason)"
         case .missingKey(let file, let key): "\(file): missing required key '\(key)'"
         case .unreadable(let file, let reason): "\(file): cannot read: \(reason)"
+        case .badOverride(let option, let key, let reason): "command line \(option) (\(key)): \(reason)"
         }
     }
 }
