@@ -136,25 +136,31 @@ def soap_tables(g):
         print("\nms/frame: median over runs of each run's median call; \"best calls\": the fastest call of each side.")
 
 
+# Swift's LENS routes: the list route (search → neighbour list → id sets) and the daemon's
+# streaming route (ids straight from the search into the ring slot).
+SWIFT_LENS = OrderedDict([("lens.swift", "list route"), ("lens.swift-stream", "daemon (streaming) route")])
+
+
 def lens_tables(g):
-    order = ["lens.swift", "lens.swift-sg20"] + list(LENS_PEERS)
+    order = list(SWIFT_LENS) + ["lens.swift-sg20"] + list(LENS_PEERS)
     names = [b for b in order if any(bb == b for bb, _ in g)]
     print("\n### LENS per frame (900 centres, r_cut 6 Å, environment = centres, 40 frames)\n")
     print(table(OrderedDict((k, g[k]) for b in names for k in g if k[0] == b), set(names), "lens"))
     rows = []
-    for variant in sorted({v for b, v in g if b == "lens.swift"}):
-        for peer, label in LENS_PEERS.items():
-            # Per-frame medians where the peer was timed frame by frame, else means.
-            key = "ms_per_frame_p50" if median_of(g, peer, variant, "ms_per_frame_p50") else "ms_per_frame_mean"
-            s, p = median_of(g, "lens.swift", variant, key), median_of(g, peer, variant, key)
-            if s and p:
-                stat = "p50" if key.endswith("p50") else "mean"
-                sb, pb = min_of(g, "lens.swift", variant, key), min_of(g, peer, variant, key)
-                rows.append(f"| {label} | {variant} | {stat} | {s:.2f} | {p:.2f} | {p / s:.1f} | {pb / sb:.1f} |")
+    for swift, route in SWIFT_LENS.items():
+        for variant in sorted({v for b, v in g if b == swift}):
+            for peer, label in LENS_PEERS.items():
+                # Per-frame medians where the peer was timed frame by frame, else means.
+                key = "ms_per_frame_p50" if median_of(g, peer, variant, "ms_per_frame_p50") else "ms_per_frame_mean"
+                s, p = median_of(g, swift, variant, key), median_of(g, peer, variant, key)
+                if s and p:
+                    stat = "p50" if key.endswith("p50") else "mean"
+                    sb, pb = min_of(g, swift, variant, key), min_of(g, peer, variant, key)
+                    rows.append(f"| {route} | {label} | {variant} | {stat} | {s:.2f} | {p:.2f} | {p / s:.1f} | {pb / sb:.1f} |")
     if rows:
         print("\n### LENS: Swift vs the Python tools\n")
-        print("| peer | cores | per-frame statistic | Swift ms/frame | peer ms/frame | Swift speed-up (×) | speed-up, best runs (×) |")
-        print("|---|---|---|---:|---:|---:|---:|")
+        print("| Swift route | peer | cores | per-frame statistic | Swift ms/frame | peer ms/frame | Swift speed-up (×) | speed-up, best runs (×) |")
+        print("|---|---|---|---|---:|---:|---:|---:|")
         print("\n".join(rows))
         print("\nms/frame: median over runs of each run's statistic; speed-up = peer / Swift; "
               "\"best runs\": the fastest run of each side (less sensitive to other jobs on the machine).")

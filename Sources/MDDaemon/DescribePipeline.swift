@@ -133,15 +133,10 @@ public final class DescribePipeline {
             }
 
             if let o = options.soap {
-                let envMask = o.environment.map { $0.mask(in: first, typeNames: typeNames) } ?? Array(repeating: true, count: first.atomCount)
-                let environment = envMask.indices.compactMap { envMask[$0] ? Int32($0) : nil }
-                // Species: those present in the SOAP environment and the centres, sorted by Z.
-                var symbols = Set<String>()
-                for i in environment { symbols.insert(first.species[Int(first.types[Int(i)])]) }
-                for i in centreIndices { symbols.insert(first.species[Int(first.types[Int(i)])]) }
-                let settings = try SoapSettings(
-                    nMax: o.nMax, lMax: o.lMax, rCut: options.cutoff, sigma: o.sigma, symbols: Array(symbols).sorted(),
-                    layout: o.layout, normalised: o.normalised)
+                let environment = SoapRunInputs.environment(first: first, selection: o.environment, typeNames: typeNames)
+                let settings = try SoapRunInputs.settings(
+                    first: first, centres: centreIndices, environment: environment, nMax: o.nMax, lMax: o.lMax,
+                    rCut: options.cutoff, sigma: o.sigma, layout: o.layout, normalised: o.normalised)
                 let calculator = try SoapCalculator(settings: settings, threads: o.threads)
                 let envText = o.environment?.description ?? "all"
                 try writer.writeIDs("soap_environment", environment.map { first.ids[Int($0)] }, attributes: ["selection": .string(envText)])

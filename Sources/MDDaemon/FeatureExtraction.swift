@@ -15,13 +15,13 @@ final class FeatureExtraction {
     /// What the rows are made of.
     struct Settings: Sendable {
         var mode: CombinedVectorAssembler.Mode
-        var centres: Selection
-        var soapEnvironment: Selection?
-        var lensEnvironment: Selection?
-        var soap: SoapSettingsRequest
+        /// LENS, and through it the centres, the LENS environment (nil: the centres) and the
+        /// type names of the source.
         var lens: LensSettings
+        /// The SOAP environment (nil: every atom).
+        var soapEnvironment: Selection?
+        var soap: SoapSettingsRequest
         var clip: Bool
-        var typeNames: [Int: String]
     }
 
     /// SOAP hyper-parameters before the species are known (they come from the first frame).
@@ -62,29 +62,20 @@ final class FeatureExtraction {
     init(first: Frame, settings: Settings) throws {
         self.settings = settings
         ids = first.ids
-        var lensSettings = settings.lens
-        lensSettings.centres = settings.centres
-        lensSettings.environment = settings.lensEnvironment
-        lensSettings.typeNames = settings.typeNames
-        stage = try LensStage(first: first, settings: lensSettings)
+        stage = try LensStage(first: first, settings: settings.lens)
         centreIDs = stage.centreIDs
         lensEnvironmentIDs = stage.environmentIDs
         soapCentres = stage.centreIndices
-        let envMask = settings.soapEnvironment.map { $0.mask(in: first, typeNames: settings.typeNames) }
-            ?? Array(repeating: true, count: first.atomCount)
-        soapEnvironment = envMask.indices.compactMap { envMask[$0] ? Int32($0) : nil }
+        soapEnvironment = SoapRunInputs.environment(first: first, selection: settings.soapEnvironment, typeNames: settings.lens.typeNames)
         soapEnvironmentIDs = soapEnvironment.map { first.ids[Int($0)] }
         if settings.mode == .lens {
             soapSettings = nil
             pass = DescriptorPass(soap: nil, lensCutoff: settings.lens.cutoff)
         } else {
-            var symbols = Set<String>()
-            for i in soapEnvironment { symbols.insert(first.species[Int(first.types[Int(i)])]) }
-            for i in soapCentres { symbols.insert(first.species[Int(first.types[Int(i)])]) }
             let s = settings.soap
-            let soap = try SoapSettings(
-                nMax: s.nMax, lMax: s.lMax, rCut: s.rCut, sigma: s.sigma, symbols: Array(symbols).sorted(),
-                layout: s.layout, normalised: s.normalised)
+            let soap = try SoapRunInputs.settings(
+                first: first, centres: soapCentres, environment: soapEnvironment, nMax: s.nMax, lMax: s.lMax,
+                rCut: s.rCut, sigma: s.sigma, layout: s.layout, normalised: s.normalised)
             soapSettings = soap
             pass = DescriptorPass(soap: try SoapCalculator(settings: soap, threads: s.threads), lensCutoff: settings.lens.cutoff)
         }

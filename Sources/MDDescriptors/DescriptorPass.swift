@@ -83,16 +83,24 @@ public struct DescriptorPass: Sendable {
         }
         let search = NeighbourSearch(cutoff: searchRadius, orderedPairs: false)
         let cutoff = lensCutoff ?? 0
-        try lensMask.withUnsafeBufferPointer { mask throws(GeometryError) in
-            let mask = MaskPointer(pointer: mask.isEmpty ? nil : mask.baseAddress)
-            try search.forEachCentre(
-                positions: positions, cell: cell, centres: centres, environment: environment, workers: workerCount
-            ) { worker, k, pairs in
-                soapJob?.centre(k, worker: worker, pairs: pairs)
-                rows?.collect(worker: worker, centre: k, pairs: pairs, cutoff: cutoff, inEnvironment: mask.pointer)
+        func visit(into soapRows: SoapFrameJob.Rows?) throws(GeometryError) {
+            try lensMask.withUnsafeBufferPointer { mask throws(GeometryError) in
+                let mask = MaskPointer(pointer: mask.isEmpty ? nil : mask.baseAddress)
+                try search.forEachCentre(
+                    positions: positions, cell: cell, centres: centres, environment: environment, workers: workerCount
+                ) { worker, k, pairs in
+                    if let soapRows { soapJob?.centre(k, worker: worker, pairs: pairs, into: soapRows) }
+                    rows?.collect(worker: worker, centre: k, pairs: pairs, cutoff: cutoff, inEnvironment: mask.pointer)
+                }
             }
         }
-        let spectra = try soapJob?.finish()
+        var spectra: SoapSpectra?
+        if let soapJob {
+            let values = try soapJob.run { soapRows throws(GeometryError) in try visit(into: soapRows) }
+            spectra = try soapJob.finish(values)
+        } else {
+            try visit(into: nil)
+        }
         if let rows { lensSets.append(rows: rows, ids: ids) }
         return Output(soap: spectra)
     }

@@ -105,16 +105,18 @@ public struct SoapCalculator: Sendable {
             calculator: self, atomicNumbers: atomicNumbers, atomCount: positions.count / 3, centres: centres,
             environment: environment, workers: threads)
         let search = NeighbourSearch(cutoff: settings.searchRadius, orderedPairs: false)
-        do throws(GeometryError) {
-            try search.forEachCentre(
-                positions: positions, cell: cell, centres: centres, environment: environment, workers: job.workers
-            ) { worker, k, pairs in
-                job.centre(k, worker: worker, pairs: pairs)
+        let values = try job.run { rows throws(SoapError) in
+            do throws(GeometryError) {
+                try search.forEachCentre(
+                    positions: positions, cell: cell, centres: centres, environment: environment, workers: job.workers
+                ) { worker, k, pairs in
+                    job.centre(k, worker: worker, pairs: pairs, into: rows)
+                }
+            } catch {
+                throw .geometry(error)
             }
-        } catch {
-            throw .geometry(error)
         }
-        return try job.finish()
+        return try job.finish(values)
     }
 
     /// Pair capacity each worker's workspace starts with (it grows on demand).

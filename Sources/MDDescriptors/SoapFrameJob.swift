@@ -1,7 +1,8 @@
 import MDGeometry
 
 /// One frame's SOAP computation fed by a neighbour search that someone else runs: the
-/// species and environment of every atom, the per-worker workspaces and the output rows.
+/// species and environment of every atom and the per-worker workspaces. The rows go straight
+/// into the caller's output (``run(_:)``), one disjoint row per centre.
 /// ``SoapCalculator/compute(positions:cell:atomicNumbers:centres:environment:)`` runs its own
 /// search into one; ``DescriptorPass`` shares one search between SOAP and LENS.
 ///
@@ -9,9 +10,9 @@ import MDGeometry
 /// distinct centres (the contract of
 /// ``NeighbourSearch/forEachCentre(positions:cell:centres:environment:workers:_:)``); the
 /// pairs may reach beyond ``SoapSettings/searchRadius`` and include atoms outside the SOAP
-/// environment (both are skipped). A species error found at set-up is thrown by ``finish()``,
-/// after the search had the chance to report a geometry error first; rows are then not
-/// computed.
+/// environment (both are skipped). A species error found at set-up is thrown by
+/// ``finish(_:)``, after the search had the chance to report a geometry error first; rows
+/// are then not computed.
 final class SoapFrameJob: @unchecked Sendable {
     let calculator: SoapCalculator
     /// Worker slots (at most the calculator's threads, at least 1).
@@ -22,7 +23,6 @@ final class SoapFrameJob: @unchecked Sendable {
     private let pool: SoapWorkspacePool
     private let species: UnsafeMutablePointer<Int32>
     private let inEnvironment: UnsafeMutablePointer<Bool>
-    private let output: UnsafeMutablePointer<Double>
     private let view: SoapStreamView
     private let speciesError: SoapError?
 
@@ -55,13 +55,11 @@ final class SoapFrameJob: @unchecked Sendable {
             inEnvironment[Int(e)] = true
         }
         self.speciesError = speciesError
-        output = .allocate(capacity: max(1, centres.count * features))
-        output.initialize(repeating: 0, count: max(1, centres.count * features))
         kernel = SoapKernelContext(calculator: calculator, capacity: SoapCalculator.initialCapacity)
         pool = SoapWorkspacePool(count: self.workers, kernel: kernel)
         // The table's storage lives as long as the calculator, which the job holds.
         view = SoapStreamView(
-            centres: centres, species: species, inEnvironment: inEnvironment, output: output,
+            centres: centres, species: species, inEnvironment: inEnvironment,
             table: calculator.table.coefficients.pointer, searchRadius: settings.searchRadius)
     }
 
@@ -69,20 +67,36 @@ final class SoapFrameJob: @unchecked Sendable {
         pool.deallocate()
         species.deallocate()
         inEnvironment.deallocate()
-        output.deallocate()
     }
 
-    /// Computes the row of centre `k` (position in `centres`) from its pairs.
+    /// The rows' destination during ``run(_:)``: `centres.count × featureCount`, row-major.
+    struct Rows: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Double>
+    }
+
+    /// Computes the row of centre `k` (position in `centres`) from its pairs into `rows`.
     @inline(__always)
-    func centre(_ k: Int, worker: Int, pairs: NeighbourPairs) {
+    func centre(_ k: Int, worker: Int, pairs: NeighbourPairs, into rows: Rows) {
         guard speciesError == nil else { return }
-        kernel.centre(k, pairs: pairs, view: view, workspace: &pool.workspaces[worker], row: output + k * features)
+        kernel.centre(k, pairs: pairs, view: view, workspace: &pool.workspaces[worker], row: rows.base + k * features)
     }
 
-    /// The rows, once every centre has been visited.
-    func finish() throws(SoapError) -> SoapSpectra {
+    /// Runs `visit` (which must call ``centre(_:worker:pairs:into:)`` once for every centre,
+    /// typically from a neighbour search) with the output rows, and returns them
+    /// (`centres.count × featureCount`); hand them to ``finish(_:)``.
+    func run<E: Error>(_ visit: (Rows) throws(E) -> Void) throws(E) -> [Double] {
+        var values = [Double](repeating: 0, count: centres.count * features)
+        try values.withUnsafeMutableBufferPointer { buffer throws(E) in
+            guard let base = buffer.baseAddress else { return }
+            try visit(Rows(base: base))
+        }
+        return values
+    }
+
+    /// The spectra of ``run(_:)``'s rows, or the species error found at set-up (thrown only
+    /// now, so that the search reports a geometry error first).
+    func finish(_ values: [Double]) throws(SoapError) -> SoapSpectra {
         if let speciesError { throw speciesError }
-        let values = Array(UnsafeBufferPointer(start: output, count: centres.count * features))
         return SoapSpectra(settings: calculator.settings, centres: centres, values: values)
     }
 }

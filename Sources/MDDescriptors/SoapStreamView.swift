@@ -1,13 +1,11 @@
-/// Raw views of one frame's inputs and output for the streaming SOAP path, shared read-only
-/// (output: disjoint rows, one per centre) by the search's workers.
+/// Raw views of one frame's inputs for the streaming SOAP path, shared read-only by the
+/// search's workers.
 struct SoapStreamView: @unchecked Sendable {
     let centres: [Int32]
     /// Species position in the settings per atom (−1: not in the settings).
     let species: UnsafePointer<Int32>
     /// Whether each atom belongs to the environment (its own density counts for itself).
     let inEnvironment: UnsafePointer<Bool>
-    /// `centres.count × featureCount` row-major; nil when there is no centre.
-    let output: UnsafeMutablePointer<Double>?
     /// ``SoapRadialTable/coefficients``.
     let table: UnsafePointer<Double>
     let searchRadius: Double

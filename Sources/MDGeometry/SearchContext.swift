@@ -145,6 +145,56 @@ struct SearchContext: Sendable {
         return t01 + Double(m.z) * b2
     }
 
+    /// Every pair of centre `k` (position in `centres`) within the cutoff, in grid-scan
+    /// order: `emit(j, image, dx, dy, dz, d)` with the neighbour's atom index, its lattice
+    /// image, the displacement `r̃_j + image·B − r̃_i` (Å) and its length. The one scan both
+    /// the list (``search(_:)``) and the streaming visit use, so their bits agree.
+    @inline(__always)
+    func scanPairs(centre k: Int, _ emit: (Int32, SIMD3<Int>, Double, Double, Double, Double) -> Void) {
+        let n0 = grid.counts[0], n1 = grid.counts[1], n2 = grid.counts[2]
+        let b0 = lattice.basis[0], b1 = lattice.basis[1], b2 = lattice.basis[2]
+        let periodic0 = lattice.periodic[0], periodic1 = lattice.periodic[1], periodic2 = lattice.periodic[2]
+        let rcLoose = cutoffSquaredLoose
+        let rc = cutoff
+        let i = Int(centres[k])
+        let centre = Int32(i)
+        let xi = wrapped[3 * i], yi = wrapped[3 * i + 1], zi = wrapped[3 * i + 2]
+        let (lo0, hi0) = binRange(axis: 0, s: fractional[3 * i])
+        let (lo1, hi1) = binRange(axis: 1, s: fractional[3 * i + 1])
+        let (lo2, hi2) = binRange(axis: 2, s: fractional[3 * i + 2])
+        grid.binStart.withUnsafeBufferPointer { start in
+        grid.atom.withUnsafeBufferPointer { atom in
+        grid.x.withUnsafeBufferPointer { gx in
+        grid.y.withUnsafeBufferPointer { gy in
+        grid.z.withUnsafeBufferPointer { gz in
+            for p0 in stride(from: lo0, through: hi0, by: 1) {
+                let (m0, c0) = periodic0 ? Self.split(p0, n0) : (0, p0)
+                for p1 in stride(from: lo1, through: hi1, by: 1) {
+                    let (m1, c1) = periodic1 ? Self.split(p1, n1) : (0, p1)
+                    for p2 in stride(from: lo2, through: hi2, by: 1) {
+                        let (m2, c2) = periodic2 ? Self.split(p2, n2) : (0, p2)
+                        let image = SIMD3(m0, m1, m2)
+                        let t = Self.translation(image, b0, b1, b2)
+                        let zeroShift = m0 == 0 && m1 == 0 && m2 == 0
+                        let bin = (c0 * n1 + c1) * n2 + c2
+                        for slot in start[bin] ..< start[bin + 1] {
+                            let dx = (gx[slot] - xi) + t.x
+                            let dy = (gy[slot] - yi) + t.y
+                            let dz = (gz[slot] - zi) + t.z
+                            let d2 = dx * dx + dy * dy + dz * dz
+                            if d2 > rcLoose { continue }
+                            let j = atom[slot]
+                            if zeroShift && j == centre { continue }
+                            let d = d2.squareRoot()
+                            if d > rc { continue }
+                            emit(j, image, dx, dy, dz, d)
+                        }
+                    }
+                }
+            }
+        }}}}}
+    }
+
     /// Searches centres `range` (positions in `centres`): per centre, the sorted keys of its
     /// pairs.
     func search(_ range: Range<Int>) -> ChunkKeys {
@@ -152,55 +202,16 @@ struct SearchContext: Sendable {
         out.counts.reserveCapacity(range.count)
         var scratch = [UInt64]()
         scratch.reserveCapacity(1024)
-        let n0 = grid.counts[0], n1 = grid.counts[1], n2 = grid.counts[2]
-        let b0 = lattice.basis[0], b1 = lattice.basis[1], b2 = lattice.basis[2]
-        let periodic0 = lattice.periodic[0], periodic1 = lattice.periodic[1], periodic2 = lattice.periodic[2]
-        let rcLoose = cutoffSquaredLoose
-        let rc = cutoff
         let coding = coding
-
-        grid.binStart.withUnsafeBufferPointer { start in
-        grid.atom.withUnsafeBufferPointer { atom in
-        grid.x.withUnsafeBufferPointer { gx in
-        grid.y.withUnsafeBufferPointer { gy in
-        grid.z.withUnsafeBufferPointer { gz in
-            for k in range {
-                let i = Int(centres[k])
-                let centre = Int32(i)
-                let xi = wrapped[3 * i], yi = wrapped[3 * i + 1], zi = wrapped[3 * i + 2]
-                let (lo0, hi0) = binRange(axis: 0, s: fractional[3 * i])
-                let (lo1, hi1) = binRange(axis: 1, s: fractional[3 * i + 1])
-                let (lo2, hi2) = binRange(axis: 2, s: fractional[3 * i + 2])
-                scratch.removeAll(keepingCapacity: true)
-                for p0 in stride(from: lo0, through: hi0, by: 1) {
-                    let (m0, c0) = periodic0 ? Self.split(p0, n0) : (0, p0)
-                    for p1 in stride(from: lo1, through: hi1, by: 1) {
-                        let (m1, c1) = periodic1 ? Self.split(p1, n1) : (0, p1)
-                        for p2 in stride(from: lo2, through: hi2, by: 1) {
-                            let (m2, c2) = periodic2 ? Self.split(p2, n2) : (0, p2)
-                            let t = Self.translation(SIMD3(m0, m1, m2), b0, b1, b2)
-                            let zeroShift = m0 == 0 && m1 == 0 && m2 == 0
-                            let imageKey = coding.encode(shift: m0, m1, m2)
-                            let bin = (c0 * n1 + c1) * n2 + c2
-                            for slot in start[bin] ..< start[bin + 1] {
-                                let dx = (gx[slot] - xi) + t.x
-                                let dy = (gy[slot] - yi) + t.y
-                                let dz = (gz[slot] - zi) + t.z
-                                let d2 = dx * dx + dy * dy + dz * dz
-                                if d2 > rcLoose { continue }
-                                let j = atom[slot]
-                                if zeroShift && j == centre { continue }
-                                if d2.squareRoot() > rc { continue }
-                                scratch.append(coding.encode(neighbour: j) | imageKey)
-                            }
-                        }
-                    }
-                }
-                if orderedPairs { scratch.withUnsafeMutableBufferPointer { PairKeyCoding.sort($0) } }
-                out.counts.append(scratch.count)
-                out.keys.append(contentsOf: scratch)
+        for k in range {
+            scratch.removeAll(keepingCapacity: true)
+            scanPairs(centre: k) { j, image, _, _, _, _ in
+                scratch.append(coding.encode(neighbour: j) | coding.encode(shift: image.x, image.y, image.z))
             }
-        }}}}}
+            if orderedPairs { scratch.withUnsafeMutableBufferPointer { PairKeyCoding.sort($0) } }
+            out.counts.append(scratch.count)
+            out.keys.append(contentsOf: scratch)
+        }
         return out
     }
 

@@ -22,7 +22,6 @@ public final class ExtendedXYZReader: TrajectoryReader {
     public let path: String
     private let options: SourceOptions
     private let lines: TextParsingLineSource
-    private let isFollowing: Bool
 
     private var frameIndex = 0
     /// First line of the frame being read (for `.truncated`).
@@ -36,7 +35,6 @@ public final class ExtendedXYZReader: TrajectoryReader {
         self.path = path
         self.options = options
         self.lines = try TextParsingLineSource(path: path, follow: follow)
-        self.isFollowing = follow != nil
     }
 
     public func next() throws(TrajectoryError) -> Frame? {
@@ -63,12 +61,10 @@ public final class ExtendedXYZReader: TrajectoryReader {
         TrajectoryError(kind, file: path, line: line, frame: frameIndex, message)
     }
 
+    /// The next line inside the frame that started at `frameStart` (see
+    /// ``TextParsingLineSource/required(frameStart:frame:)``).
     private func requiredLine(frameStart: Int) throws(TrajectoryError) -> UnsafeBufferPointer<UInt8>? {
-        if let line = try lines.next() { return line }
-        if isFollowing { return nil }
-        throw error(
-            .truncated, line: frameStart,
-            "file ends inside the frame that starts here (after line \(lines.lineNumber))")
+        try lines.required(frameStart: frameStart, frame: frameIndex)
     }
 
     /// The atom-count line of the next frame (blank lines before it are skipped); `nil` at

@@ -28,7 +28,6 @@ public final class LammpsDumpReader: TrajectoryReader {
     public let path: String
     private let options: SourceOptions
     private let lines: TextParsingLineSource
-    private let isFollowing: Bool
 
     /// 0-based index of the next frame.
     private var frameIndex = 0
@@ -49,7 +48,6 @@ public final class LammpsDumpReader: TrajectoryReader {
         self.path = path
         self.options = options
         self.lines = try TextParsingLineSource(path: path, follow: follow)
-        self.isFollowing = follow != nil
     }
 
     public func next() throws(TrajectoryError) -> Frame? {
@@ -90,14 +88,10 @@ public final class LammpsDumpReader: TrajectoryReader {
         TrajectoryError(kind, file: path, line: line, frame: frameIndex, message)
     }
 
-    /// The next line inside a frame that started at `frameStart`; `nil` when follow mode is
-    /// told to stop; `.truncated` when a finished file ends here.
+    /// The next line inside the frame that started at `frameStart` (see
+    /// ``TextParsingLineSource/required(frameStart:frame:)``).
     private func requiredLine(frameStart: Int) throws(TrajectoryError) -> UnsafeBufferPointer<UInt8>? {
-        if let line = try lines.next() { return line }
-        if isFollowing { return nil }
-        throw error(
-            .truncated, line: frameStart,
-            "file ends inside the frame that starts here (after line \(lines.lineNumber))")
+        try lines.required(frameStart: frameStart, frame: frameIndex)
     }
 
     /// Reads the `ITEM:` sections up to and including `ITEM: ATOMS`; `nil` at a clean end.

@@ -9,10 +9,12 @@ import Darwin
 /// ``FollowOptions/pollInterval`` seconds) until the writer completes the next line or the
 /// user asks to stop.
 final class TextParsingLineSource {
+    let path: String
     let reader: ByteLineReader
     let follow: FollowOptions?
 
     init(path: String, follow: FollowOptions?) throws(TrajectoryError) {
+        self.path = path
         reader = try ByteLineReader(path: path)
         self.follow = follow
     }
@@ -61,5 +63,16 @@ final class TextParsingLineSource {
             let micros = max(0, follow.pollInterval) * 1e6
             usleep(UInt32(min(micros, Double(UInt32.max))))
         }
+    }
+
+    /// The next line inside frame `frame` that started at line `frameStart`; `nil` when
+    /// follow mode is told to stop; `.truncated` (naming `frameStart`) when a finished file
+    /// ends here.
+    func required(frameStart: Int, frame: Int) throws(TrajectoryError) -> UnsafeBufferPointer<UInt8>? {
+        if let line = try next() { return line }
+        if follow != nil { return nil }
+        throw TrajectoryError(
+            .truncated, file: path, line: frameStart, frame: frame,
+            "file ends inside the frame that starts here (after line \(lineNumber))")
     }
 }

@@ -15,9 +15,10 @@ import Testing
             let frame = try #require(try reader.next())
             if extraction == nil {
                 extraction = try FeatureExtraction(first: frame, settings: .init(
-                    mode: mode, centres: try Selection(parsing: "z > 31"), soapEnvironment: nil, lensEnvironment: nil,
-                    soap: .init(rCut: 3, nMax: 2, lMax: 2, sigma: 1, layout: .full, normalised: true, threads: 2),
-                    lens: LensSettings(cutoff: 4, window: window, polyorder: 2), clip: true, typeNames: [1: "Cu"]))
+                    mode: mode,
+                    lens: LensSettings(cutoff: 4, window: window, polyorder: 2, centres: try Selection(parsing: "z > 31"), typeNames: [1: "Cu"]),
+                    soapEnvironment: nil,
+                    soap: .init(rCut: 3, nMax: 2, lMax: 2, sigma: 1, layout: .full, normalised: true, threads: 2), clip: true))
             }
             try extraction!.consume(frame, file: "bundled")
         }

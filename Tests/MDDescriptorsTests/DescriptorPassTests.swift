@@ -44,7 +44,7 @@ import Testing
 
     @Test("LENS reaching further than SOAP, disjoint environments, two species", arguments: [1, 2])
     func lensBeyondSoap(workers: Int) throws {
-        var rng = SoapStreamingTests.Rng(state: 42 + UInt64(workers))
+        var rng = Rng(state: 42 + UInt64(workers))
         let cell = Cell.orthogonal(SIMD3(11, 10, 40), periodicity: Periodicity(true, true, false))
         var positions: [Double] = []
         var numbers: [Int] = []

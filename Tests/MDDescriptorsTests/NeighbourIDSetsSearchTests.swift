@@ -7,17 +7,6 @@ import Testing
 /// `append(from: search.compute(…), …)` (list, then sets): identical rows for ascending and
 /// shuffled ids, dense and sparse index ranges, periodic images, 1 and 3 workers.
 @Suite struct NeighbourIDSetsSearchTests {
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     func expectSame(
         positions: [Double], cell: Cell?, centres: [Int32], environment: [Int32], ids: [Int64], cutoff: Double
     ) throws {

@@ -5,17 +5,6 @@ import Testing
 /// Rotation, translation, permutation, cell re-expression and thread-count invariance of the
 /// normalised full-layout spectra (all to 1e-10 relative).
 @Suite struct SoapInvarianceTests {
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// A random two-species cluster (Cu, O) of `count` atoms at least ~1.6 Å apart.
     static func cluster(_ count: Int, rng: inout Rng) -> ([SIMD3<Double>], [String]) {
         var points: [SIMD3<Double>] = []

@@ -8,17 +8,6 @@ import Testing
 /// bit for bit, when the search is shared with LENS (``DescriptorPass``) at SOAP's radius over
 /// SOAP's environment (the LENS environment a subset, the LENS cutoff smaller).
 @Suite struct SoapStreamingTests {
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     func expectBitIdentical(
         settings: SoapSettings, positions: [Double], cell: Cell?, numbers: [Int], centres: [Int32], environment: [Int32]
     ) throws {

@@ -19,11 +19,12 @@ struct PassBenchmark {
     let centres: [Int32]
 
     static func load(dumpPath: String?) throws -> PassBenchmark {
-        let soap = try SoapBenchmark.load(dumpPath: dumpPath, au309Path: nil)
         let path = dumpPath ?? BenchmarkFrames.bundledDumpPath
         let reader = try LammpsDumpReader(path: path, options: SourceOptions(speciesMap: [1: "Cu"], timestep: 0.005))
         guard let frame = try reader.next() else { throw BenchmarkError("\(path) has no frame") }
-        return PassBenchmark(frame: frame, centres: soap.systems[0].centres)
+        // The SOAP benchmark's centres: z > 28.09 Å in frame 0.
+        let centres = (0..<Int32(frame.atomCount)).filter { frame.positions[3 * Int($0) + 2] > LensBenchmark.zThreshold }
+        return PassBenchmark(frame: frame, centres: centres)
     }
 
     func run(run: Int, calls: Int) throws -> [BenchmarkResult] {
