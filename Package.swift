@@ -91,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "soaplens",
             dependencies: [
-                "MDCore", "MDTrajectory", "MDIngest", "MDDaemon", "MDDescriptors",
+                "MDCore", "MDTrajectory", "MDIngest", "MDDaemon", "MDDescriptors", "MDConfiguration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -113,7 +113,13 @@ let package = Package(
         .testTarget(name: "HDF5KitTests", dependencies: ["HDF5Kit"]),
         .testTarget(name: "MDTrajectoryTests", dependencies: ["MDCore", "MDTrajectory", "HDF5Kit"]),
         .testTarget(name: "MDIngestTests", dependencies: ["MDCore", "MDWire", "MDIngest", "ZeroMQ"]),
-        .testTarget(name: "MDDaemonTests", dependencies: ["MDCore", "MDWire", "MDIngest", "MDTrajectory", "MDDaemon", "ZeroMQ", "HDF5Kit", "MDSignal"]),
+        .testTarget(
+            name: "MDDaemonTests",
+            dependencies: [
+                "MDCore", "MDWire", "MDIngest", "MDTrajectory", "MDDaemon", "ZeroMQ", "HDF5Kit", "MDSignal", "MDArchive",
+                "MDLearning", "MDConfiguration",
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

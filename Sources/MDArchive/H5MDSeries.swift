@@ -1,8 +1,8 @@
 import HDF5Kit
 
 /// One time-dependent H5MD element: `step` (int64), `time` (float64, ps) and
-/// `value` (float64, frames × row shape, e.g. frames × centres or frames × centres ×
-/// features), all extensible along frames, chunked (``chunkFrames`` frames for small rows,
+/// `value` (float64 by default, or another numeric type such as int32 for labels; frames ×
+/// row shape, e.g. frames × centres or frames × centres × features), all extensible along frames, chunked (``chunkFrames`` frames for small rows,
 /// one frame per chunk for large ones) and gzip-compressed. Rows are appended one at a time,
 /// so memory does not depend on the run's length.
 public final class H5MDSeries {
@@ -22,7 +22,7 @@ public final class H5MDSeries {
     /// Rows written.
     public private(set) var count = 0
 
-    init(parent: HDF5Group, name: String, rowShape: [Int], timeUnit: String) throws(HDF5Error) {
+    init(parent: HDF5Group, name: String, rowShape: [Int], valueType: HDF5ElementType, timeUnit: String) throws(HDF5Error) {
         self.rowShape = rowShape
         let columns = rowShape.reduce(1, *)
         self.columns = columns
@@ -32,12 +32,13 @@ public final class H5MDSeries {
         time = try group.createDataset("time", type: .float64, shape: [0], layout: .frames(chunk: [Self.chunkFrames]))
         try time.writeAttribute("unit", string: timeUnit)
         value = try group.createDataset(
-            "value", type: .float64, shape: [0] + rowShape,
+            "value", type: valueType, shape: [0] + rowShape,
             layout: .frames(chunk: [framesPerChunk] + rowShape.map { max($0, 1) }, gzipLevel: 4, shuffle: true))
     }
 
     /// Appends one row labelled with an MD step and a time (ps; NaN when unknown).
-    public func append(step s: Int64, time t: Double, values: [Double]) throws(HDF5Error) {
+    /// `values` are converted to the dataset's element type by HDF5.
+    public func append<T: HDF5Numeric>(step s: Int64, time t: Double, values: [T]) throws(HDF5Error) {
         precondition(values.count == columns, "a row of \(name) has \(columns) values")
         let n = count + 1
         try step.extend(toFrames: n)

@@ -47,15 +47,17 @@ public final class H5MDWriter {
     public func addSeries(
         _ name: String, columns: Int, attributes: [String: AttributeValue] = [:], timeUnit: String = "ps"
     ) throws(HDF5Error) -> H5MDSeries {
-        try addSeries(name, rowShape: [columns], attributes: attributes, timeUnit: timeUnit)
+        try addSeries(name, rowShape: [columns], valueType: .float64, attributes: attributes, timeUnit: timeUnit)
     }
 
     /// Adds a time-dependent element whose value has shape frames × `rowShape`
-    /// (e.g. frames × centres × features for SOAP).
+    /// (e.g. frames × centres × features for SOAP), of element type `valueType` (float64, or
+    /// int32 for labels).
     public func addSeries(
-        _ name: String, rowShape: [Int], attributes: [String: AttributeValue] = [:], timeUnit: String = "ps"
+        _ name: String, rowShape: [Int], valueType: HDF5ElementType = .float64, attributes: [String: AttributeValue] = [:],
+        timeUnit: String = "ps"
     ) throws(HDF5Error) -> H5MDSeries {
-        let series = try H5MDSeries(parent: particles, name: name, rowShape: rowShape, timeUnit: timeUnit)
+        let series = try H5MDSeries(parent: particles, name: name, rowShape: rowShape, valueType: valueType, timeUnit: timeUnit)
         for (k, v) in attributes.sorted(by: { $0.key < $1.key }) {
             try v.write(on: series.group, name: k)
             try v.write(on: series.value, name: k)

@@ -11,12 +11,14 @@ import HDF5Kit
 ///     /macro_names            strings
 ///     /provenance             attrs: strings
 extension ModelBundle {
-    /// Writes the bundle to `path` (replacing a file there); returns the model id stored.
+    /// Writes the bundle to `path` (replacing a file there); returns the model id stored. The
+    /// file is written as `<path>.partial` and renamed into place when complete.
     @discardableResult
     public func write(to path: String, soaplensVersion: String, created: String) throws(ModelBundleError) -> String {
         let id = modelID
+        let partial = path + ".partial"
         do throws(HDF5Error) {
-            let file = try HDF5File.create(path)
+            let file = try HDF5File.create(partial)
             let root = try file.openGroup("/")
             try root.writeAttribute("format", string: Self.format)
             try root.writeAttribute("format_version", scalar: Self.formatVersion)
@@ -48,6 +50,11 @@ extension ModelBundle {
             try file.flush()
         } catch {
             throw .hdf5(error)
+        }
+        do throws(FileReplacementError) {
+            try FileReplacement.move(partial, to: path)
+        } catch {
+            throw .replacement(error)
         }
         return id
     }

@@ -10,6 +10,8 @@ public enum ModelBundleError: Error, Equatable, Sendable, CustomStringConvertibl
     case contentMismatch(file: String, stored: String, computed: String)
     /// An HDF5 error while reading or writing.
     case hdf5(HDF5Error)
+    /// The finished file could not be renamed into place.
+    case replacement(FileReplacementError)
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum ModelBundleError: Error, Equatable, Sendable, CustomStringConvertibl
         case .contentMismatch(let file, let stored, let computed):
             "\(file): model_id \(stored) does not match its content (\(computed)): the file was damaged or edited"
         case .hdf5(let e): "\(e)"
+        case .replacement(let e): "\(e)"
         }
     }
 }

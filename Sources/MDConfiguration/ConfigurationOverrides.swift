@@ -17,7 +17,7 @@ public struct ConfigurationOverrides: Sendable, Equatable {
     public var lensEnvironment: String?
     /// `--soap-env` → `selection.soap_environment` (selection grammar).
     public var soapEnvironment: String?
-    /// `--dt` → `system.frame_interval_ps`: Δt between consecutive frames, ps.
+    /// `--frame-interval` → `system.frame_interval_ps`: Δt between consecutive frames, ps (`--dt` is the source's MD time step, as in `replay`).
     public var frameIntervalPS: Double?
     /// `--nmax` → `soap.n_max`.
     public var nMax: Int?
@@ -36,7 +36,7 @@ public struct ConfigurationOverrides: Sendable, Equatable {
     public static let options: [String: String] = [
         "soap.r_cut": "--rcut", "lens.r_cut": "--rcut", "lens.window": "--window", "lens.polyorder": "--polyorder",
         "lens.lag": "--lag", "selection.centres": "--centres", "selection.lens_environment": "--lens-env",
-        "selection.soap_environment": "--soap-env", "system.frame_interval_ps": "--dt", "soap.n_max": "--nmax",
+        "selection.soap_environment": "--soap-env", "system.frame_interval_ps": "--frame-interval", "soap.n_max": "--nmax",
         "soap.l_max": "--lmax", "soap.sigma": "--sigma", "soap.layout": "--layout", "features.mode": "--mode",
         "clustering.method": "--clustering",
     ]

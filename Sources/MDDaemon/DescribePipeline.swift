@@ -34,23 +34,12 @@ public final class DescribePipeline {
         let t0 = WallClock.monotonic()
         var summary = DescribeSummary()
         var state: RunState?
-        var index = 0
-        for file in options.files {
-            let reader = try TrajectoryOpener.open(path: file, format: options.format, options: options.source)
-            while true {
-                if let stop = options.stop, index >= stop { break }
-                let wanted = index >= options.start && (index - options.start) % options.stride == 0
-                if !wanted {
-                    guard try reader.skip() else { break }
-                    index += 1
-                    continue
-                }
-                guard let frame = try reader.next() else { break }
-                index += 1
-                if state == nil { state = try RunState(first: frame, options: options, logger: logger) }
-                try state!.consume(frame, file: file)
-                summary.frames += 1
-            }
+        let scan = TrajectoryScan(
+            files: options.files, format: options.format, source: options.source, start: options.start,
+            stop: options.stop, stride: options.stride)
+        summary.frames = try scan.forEach { frame, file in
+            if state == nil { state = try RunState(first: frame, options: options, logger: logger) }
+            try state!.consume(frame, file: file)
         }
         guard var state else { throw StageError("no frame selected from \(options.files.joined(separator: ", "))") }
         try state.finish()

@@ -59,6 +59,45 @@ public struct GaussianMixtureModel: Sendable {
         logWeights = weights.map { log($0) }
     }
 
+    /// A model restored from stored parameters (sklearn's `weights_`, `means_`,
+    /// `covariances_`, `precisions_cholesky_`; layouts as above), for scoring and prediction;
+    /// `labels` is empty. Throws when shapes disagree, a value is not finite, a weight lies
+    /// outside [0, 1] or a precision factor has a non-positive diagonal.
+    public init(
+        weights: [Double], means: [Double], covariances: [Double], precisionsCholesky: [Double], width d: Int,
+        converged: Bool, iterations: Int, lowerBound: Double
+    ) throws(LearningError) {
+        let k = weights.count
+        guard k >= 1, d >= 1 else {
+            throw .invalidParameter(name: "components × width", value: "\(k) × \(d)", reason: "both must be ≥ 1")
+        }
+        guard means.count == k * d else { throw .dimensionMismatch(expected: k * d, got: means.count, context: "GMM means (k × d)") }
+        guard covariances.count == k * d * d else {
+            throw .dimensionMismatch(expected: k * d * d, got: covariances.count, context: "GMM covariances (k × d × d)")
+        }
+        guard precisionsCholesky.count == k * d * d else {
+            throw .dimensionMismatch(expected: k * d * d, got: precisionsCholesky.count, context: "GMM precision Cholesky factors (k × d × d)")
+        }
+        let all = weights + means + covariances + precisionsCholesky
+        if let bad = all.firstIndex(where: { !$0.isFinite }) {
+            throw .invalidParameter(name: "GMM parameters", value: "\(all[bad])", reason: "stored values must be finite")
+        }
+        if let bad = weights.firstIndex(where: { $0 < 0 || $0 > 1 }) {
+            throw .invalidParameter(name: "weights[\(bad)]", value: "\(weights[bad])", reason: "a mixture weight lies in [0, 1]")
+        }
+        for c in 0..<k {
+            for i in 0..<d where !(precisionsCholesky[(c * d + i) * d + i] > 0) {
+                throw .invalidParameter(
+                    name: "precisions_cholesky[\(c)][\(i)][\(i)]", value: "\(precisionsCholesky[(c * d + i) * d + i])",
+                    reason: "the diagonal of a precision Cholesky factor is positive")
+            }
+        }
+        self.init(
+            components: k, width: d, weights: weights, means: means, covariances: covariances,
+            precisionsCholesky: precisionsCholesky, converged: converged, iterations: iterations, lowerBound: lowerBound,
+            labels: [])
+    }
+
     // MARK: one row, no allocation
 
     /// ln p(x) of one row; writes the responsibilities (posterior probabilities, k numbers)

@@ -39,6 +39,21 @@ public struct KMeansModel: Sendable {
         }
     }
 
+    /// A model restored from stored centres (`clusters × width`, row-major), for prediction;
+    /// `labels` is empty (the fitted rows are not part of a stored model).
+    public init(centres: [Double], clusters: Int, width: Int, inertia: Double, iterations: Int) throws(LearningError) {
+        guard clusters >= 1, width >= 1 else {
+            throw .invalidParameter(name: "clusters × width", value: "\(clusters) × \(width)", reason: "both must be ≥ 1")
+        }
+        guard centres.count == clusters * width else {
+            throw .dimensionMismatch(expected: clusters * width, got: centres.count, context: "KMeans centres (clusters × width)")
+        }
+        if let bad = centres.firstIndex(where: { !$0.isFinite }) {
+            throw .nonFiniteValue(row: bad / width, column: bad % width)
+        }
+        self.init(clusters: clusters, width: width, centres: centres, inertia: inertia, iterations: iterations, labels: [])
+    }
+
     /// The nearest centre of one row of `width` numbers; allocation-free (for the online path).
     /// The caller guarantees `row.count == width`.
     public func predict(row: UnsafeBufferPointer<Double>) -> Int {

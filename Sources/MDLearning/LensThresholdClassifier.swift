@@ -79,6 +79,17 @@ public struct LensThresholdClassifier: Sendable, Equatable {
         classCount = manualThresholds.count + 1
     }
 
+    /// The notebook's classifier restored from stored cluster maxima (already in renumbered
+    /// order, k values for k classes), e.g. from a model bundle; ``renumbering`` is the identity.
+    public init(clusterMaxima: [Double]) throws(LearningError) {
+        guard !clusterMaxima.isEmpty else { throw .emptyInput("LensThresholdClassifier: no cluster maxima") }
+        if let bad = clusterMaxima.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteValue(row: bad, column: 0) }
+        rule = .clusterMaxima
+        thresholds = clusterMaxima
+        renumbering = Array(clusterMaxima.indices)
+        classCount = clusterMaxima.count
+    }
+
     /// The class of one value (0..<classCount). Throws `.nonFiniteValue(row: 0, column: 0)`
     /// for NaN (±∞ are ordered and classified normally).
     @inline(__always)

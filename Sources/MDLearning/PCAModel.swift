@@ -117,6 +117,40 @@ public struct PCAModel: Sendable, Equatable {
         self.meanProjection = meanProjection
     }
 
+    /// A model restored from stored arrays (a model bundle): `components` k × d row-major,
+    /// `explainedVariance` and `explainedVarianceRatio` k values each. The mean projection is
+    /// recomputed exactly as fitting computes it, so projections are bit-identical to the
+    /// fitted model's. Throws when the shapes disagree or a value is not finite.
+    public init(
+        featureCount d: Int, sampleCount: Int, mean: [Double], components: [Double], explainedVariance: [Double],
+        explainedVarianceRatio: [Double], totalVariance: Double
+    ) throws(LearningError) {
+        let k = explainedVariance.count
+        guard d >= 1, k >= 1, k <= d else {
+            throw .invalidParameter(name: "components", value: "\(k) of \(d) features", reason: "need 1 ≤ k ≤ d")
+        }
+        guard mean.count == d else { throw .dimensionMismatch(expected: d, got: mean.count, context: "PCA mean") }
+        guard components.count == k * d else { throw .dimensionMismatch(expected: k * d, got: components.count, context: "PCA components (k × d)") }
+        guard explainedVarianceRatio.count == k else {
+            throw .dimensionMismatch(expected: k, got: explainedVarianceRatio.count, context: "PCA explained-variance ratios")
+        }
+        let all = mean + components + explainedVariance + explainedVarianceRatio + [totalVariance]
+        if let bad = all.firstIndex(where: { !$0.isFinite }) {
+            throw .invalidParameter(name: "PCA model", value: "\(all[bad])", reason: "stored PCA values must be finite")
+        }
+        var meanProjection = [Double](repeating: 0, count: k)
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(k), Int32(d), 1.0, components, Int32(d),
+                    mean, 1, 0.0, &meanProjection, 1)
+        featureCount = d
+        self.sampleCount = sampleCount
+        self.mean = mean
+        self.components = components
+        self.explainedVariance = explainedVariance
+        self.explainedVarianceRatio = explainedVarianceRatio
+        self.totalVariance = totalVariance
+        self.meanProjection = meanProjection
+    }
+
     /// Projects `count` rows (row-major, `count × featureCount`) on the components:
     /// returns `count × componentCount` row-major, `(x − mean)·componentsᵀ` computed as
     /// sklearn does with one `cblas_dgemm`. Throws `.dimensionMismatch` or `.nonFiniteValue`.

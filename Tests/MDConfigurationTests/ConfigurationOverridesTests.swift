@@ -26,7 +26,7 @@ import Testing
         #expect(c.clustering.method == .kmeans)
         #expect(c.source.overriddenKeys["lens.window"] == "--window")
         #expect(c.source.overriddenKeys["soap.r_cut"] == "--rcut")
-        #expect(c.source.overriddenKeys["system.frame_interval_ps"] == "--dt")
+        #expect(c.source.overriddenKeys["system.frame_interval_ps"] == "--frame-interval")
         #expect(c.source.overriddenKeys.count == 15)
         // Overridden keys no longer count as defaulted.
         #expect(!c.source.defaultedKeys.contains("soap.n_max"))
@@ -78,7 +78,7 @@ import Testing
         #expect(overrideError(.init(rCut: 0.5)) == .badOverride(option: "--rcut", key: "soap.r_cut", reason: "must be > 1 Å (dscribe's lower bound), got 0.5"))
         #expect(
             overrideError(.init(frameIntervalPS: -1))
-                == .badOverride(option: "--dt", key: "system.frame_interval_ps", reason: "must be a positive number of ps, got -1.0"))
+                == .badOverride(option: "--frame-interval", key: "system.frame_interval_ps", reason: "must be a positive number of ps, got -1.0"))
         #expect(overrideError(.init(lMax: 30)) == .badOverride(option: "--lmax", key: "soap.l_max", reason: "must be in 0…20, got 30"))
         #expect(
             overrideError(.init(centres: "z >"))
