@@ -20,7 +20,7 @@ import MDGeometry
 public struct DescriptorPass: Sendable {
     /// The SOAP calculator, or nil for LENS only.
     public let soap: SoapCalculator?
-    /// LENS neighbour cutoff r_cut (Å, strict `d < r_cut`), or nil for SOAP only.
+    /// LENS neighbour cutoff r_cut (Å; neighbours at `0 < d < r_cut − 1e-6`, dynsight's rule), or nil for SOAP only.
     public let lensCutoff: Double?
     /// Workers of the search (and of the SOAP rows computed inside it).
     public let workers: Int

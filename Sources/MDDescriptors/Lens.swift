@@ -8,6 +8,16 @@
 /// Edge cases (conventions §2): both sets empty → 0 (nothing to reshuffle, e.g. an isolated
 /// atom); exactly one empty → 1.
 public enum Lens {
+    /// How far inside r_cut a neighbour must lie, Å: dynsight's `compute_lens` keeps
+    /// `0 < d² < (r_cut − 1e-6)²`, so a pair within 1e-6 Å of the cutoff is not a neighbour
+    /// (conventions §2). It matters: on the bundled 100-frame Cu(211) run one pair sits there.
+    public static let cutoffMargin = 1e-6
+
+    /// The largest distance that is *not* a neighbour any more: pairs with
+    /// `0 < d < neighbourLimit(cutoff)` are neighbours.
+    @inlinable
+    public static func neighbourLimit(_ cutoff: Double) -> Double { cutoff - cutoffMargin }
+
     /// δ between two sorted, duplicate-free id lists, by a merge: O(|a| + |b|), no allocation.
     @inlinable
     public static func delta<A: RandomAccessCollection<Int64>, B: RandomAccessCollection<Int64>>(_ a: A, _ b: B) -> Double {

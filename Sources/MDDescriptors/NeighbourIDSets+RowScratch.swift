@@ -42,17 +42,19 @@ extension NeighbourIDSets {
             count.deallocate()
         }
 
-        /// Row of centre `k`: the indices `j` of its pairs with `0 < d < cutoff` (and
+        /// Row of centre `k`: the indices `j` of its pairs with `0 < d < cutoff − 1e-6`
+        /// (``Lens/neighbourLimit(_:)``, dynsight's rule; and
         /// `inEnvironment[j]` when a mask is given: the search ran over more atoms), ascending
         /// and unique, appended to the worker's buffer.
         func collect(
             worker w: Int, centre k: Int, pairs: NeighbourPairs, cutoff: Double, inEnvironment: UnsafePointer<Bool>? = nil
         ) {
             let bits = bitmaps + w * words
+            let limit = Lens.neighbourLimit(cutoff)
             var lowWord = Int.max, highWord = -1, marked = 0
             for p in 0..<pairs.count {
                 let d = pairs.distances[p]
-                guard d > 0, d < cutoff else { continue }
+                guard d > 0, d < limit else { continue }
                 let j = Int(pairs.neighbours[p])
                 if let inEnvironment, !inEnvironment[j] { continue }
                 let word = j >> 6
@@ -79,7 +81,7 @@ extension NeighbourIDSets {
                     // Sparse over a wide index range: sort the marked indices instead.
                     for p in 0..<pairs.count {
                         let d = pairs.distances[p]
-                        guard d > 0, d < cutoff else { continue }
+                        guard d > 0, d < limit else { continue }
                         let j = Int(pairs.neighbours[p])
                         if let inEnvironment, !inEnvironment[j] { continue }
                         let mask: UInt64 = 1 &<< UInt64(j & 63)

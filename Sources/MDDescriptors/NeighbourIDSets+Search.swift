@@ -3,10 +3,10 @@ import MDGeometry
 
 extension NeighbourIDSets {
     /// Searches and appends in one pass, without a ``NeighbourList``: one row per centre
-    /// (in `centres` order) with the ids of the environment atoms at `0 < d < cutoff` — the
+    /// (in `centres` order) with the ids of the environment atoms at `0 < d < cutoff − 1e-6` — the
     /// rows ``append(from:ids:environment:cutoff:)`` builds from
     /// `search.compute(positions:cell:centres:environment:)` with `environment` as the mask
-    /// (same rule: centre and coincident atoms excluded, strict `d < cutoff`, an atom seen
+    /// (same rule: centre and coincident atoms excluded, `d < cutoff − 1e-6` as dynsight, an atom seen
     /// through several images counted once).
     ///
     /// The search streams each centre's pairs on `workers` workers

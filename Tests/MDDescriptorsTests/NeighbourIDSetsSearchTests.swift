@@ -57,6 +57,23 @@ import Testing
         try expectSame(positions: positions, cell: cell, centres: Array(centres.prefix(100)), environment: environment, ids: ids, cutoff: 9)
     }
 
+    @Test("dynsight's rule: a neighbour lies at 0 < d < r_cut − 1e-6 Å, on every route")
+    func cutoffMarginIsDynsights() throws {
+        // Atom 0 at the origin; atoms at 6 − 2e-6 (in), 6 − 5e-7 (out: within 1e-6 of the cutoff),
+        // 6 (out) and 0 (coincident: out), no cell.
+        let positions: [Double] = [0, 0, 0, 6 - 2e-6, 0, 0, 0, 6 - 5e-7, 0, 0, 0, -6, 0, 0, 0]
+        let ids: [Int64] = [1, 2, 3, 4, 5]
+        let search = NeighbourSearch(cutoff: 6.5, orderedPairs: false)
+        var streamed = NeighbourIDSets()
+        try streamed.append(searching: search, positions: positions, cell: nil, centres: [0], environment: [0, 1, 2, 3, 4], ids: ids, cutoff: 6)
+        #expect(Array(streamed.row(0)) == [2])
+        var listed = NeighbourIDSets()
+        let list = try search.compute(positions: positions, cell: nil, centres: [0], environment: [0, 1, 2, 3, 4])
+        listed.append(from: list, ids: ids, environment: [Bool](repeating: true, count: 5), cutoff: 6)
+        #expect(Array(listed.row(0)) == [2])
+        #expect(Lens.neighbourLimit(6) == 6 - 1e-6)
+    }
+
     @Test("errors leave the sets unchanged")
     func errors() throws {
         var sets = NeighbourIDSets()
