@@ -2,7 +2,7 @@
 //
 // soaplens benchmarks: a separate package (CI never builds it) that depends on the parent
 // package by path and measures the wire codec, ZeroMQ ingest and LENS per frame in one plain
-// executable.
+// executable, plus PCA and Gaussian-mixture fitting on 400k χ rows against scikit-learn.
 // Build and run with `Benchmarks/scripts/run-benchmarks.sh` (see Benchmarks/README.md).
 import PackageDescription
 
@@ -24,6 +24,7 @@ let package = Package(
                 .product(name: "MDGeometry", package: "soaplens"),
                 .product(name: "MDSignal", package: "soaplens"),
                 .product(name: "MDDescriptors", package: "soaplens"),
+                .product(name: "MDLearning", package: "soaplens"),
             ],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),

@@ -2,17 +2,20 @@
 # Builds soaplens and the benchmark package in release mode and runs every benchmark:
 # codec, ingest (in-process ZeroMQ tcp loopback), end to end with the real programs, the
 # pure-Python ingest peer, then LENS per frame (Swift on one core and on all cores, dynsight
-# and MDAnalysis on the same frames); writes results.jsonl, machine.txt, load.log and
-# summary.md to OUT and prints the summary. Takes about 3 minutes after the builds.
+# and MDAnalysis on the same frames), SOAP, then PCA + GMM fitting on 400k χ rows against
+# scikit-learn (`learning`, ≈ 9 min, 1.85 GB data file in /tmp, ≈ 6 GB of memory at peak);
+# writes results.jsonl, machine.txt, load.log and summary.md to OUT and prints the summary.
 #
 # usage: Benchmarks/scripts/run-benchmarks.sh [OUT]     (default OUT: /tmp/soaplens-bench-<UTC time>)
 # env:   RUNS (3), MAIN_SCRATCH (.build-release), BENCH_SCRATCH (Benchmarks/.build-release),
-#        SKIP_BUILD=1 to reuse existing builds, ONLY="ingest lens soap" (default) or a subset.
+#        SKIP_BUILD=1 to reuse existing builds, ONLY="ingest lens soap learning" (default) or a subset,
+#        LEARNING_ROWS (/tmp/soaplens-learning-400000x577.f64, made by learning_data.py if missing).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${1:-/tmp/soaplens-bench-$(date -u +%Y%m%dT%H%M%SZ)}"
 RUNS="${RUNS:-3}"
-ONLY="${ONLY:-ingest lens soap}"
+ONLY="${ONLY:-ingest lens soap learning}"
+LEARNING_ROWS="${LEARNING_ROWS:-/tmp/soaplens-learning-400000x577.f64}"
 MAIN_SCRATCH="${MAIN_SCRATCH:-$ROOT/.build-release}"
 BENCH_SCRATCH="${BENCH_SCRATCH:-$ROOT/Benchmarks/.build-release}"
 # The same benchmarks built for AVX2 + FMA (the SOAP kernels use FMA when the target has it).
@@ -47,6 +50,9 @@ fi
     echo "swift: $(swift --version 2>/dev/null | head -1)"
     echo "libzmq (system): $(dpkg-query -W -f='${Version}' libzmq5 2>/dev/null || echo unknown)"
     echo "python: $(python3 -c 'import sys,zmq,numpy;print(sys.version.split()[0],"pyzmq",zmq.pyzmq_version(),"bundled libzmq",zmq.zmq_version(),"numpy",numpy.__version__)')"
+    if [[ " $ONLY " == *" learning "* ]]; then
+        echo "learning: $(python3 -c 'import sklearn,numpy,scipy,threadpoolctl as t;b=[i for i in t.threadpool_info() if i["user_api"]=="blas"];print("scikit-learn",sklearn.__version__,"numpy",numpy.__version__,"scipy",scipy.__version__,"numpy BLAS",b[0]["internal_api"],b[0]["version"],b[0].get("architecture",""))'); Swift BLAS: Debian libopenblas0-pthread $(dpkg-query -W -f='${Version}' libopenblas0-pthread 2>/dev/null || echo unknown), LAPACKE $(dpkg-query -W -f='${Version}' liblapacke 2>/dev/null || echo unknown)"
+    fi
     echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "busiest processes before the run (top, 1 s sample):"
     top -b -n 2 -d 1 -o %CPU 2>/dev/null | awk '/^top -/ {n++} n == 2' | sed -n '7,12p' | sed 's/^/    /' || true
@@ -139,6 +145,36 @@ if [[ " $ONLY " == *" lens "* ]]; then
 fi
 if [[ " $ONLY " == *" soap "* ]]; then
     phase soap swift_soap
+fi
+# Learning: PCA (577 features) and a 7-component GMM (100 EM iterations) on the same 400k rows,
+# Swift and scikit-learn, each on 1 core (`taskset -c 1`) with one BLAS thread and on both cores
+# with two; Swift again on 1 core at the end (it brackets the peer). The first Swift run writes
+# the GMM's initial labels (KMeans on its projection) that every later run and the peer use,
+# and its fitted values for the peer's check.
+LEARNING_LABELS="$OUT/learning-gmm-init-labels.i32"
+LEARNING_CHECK="$OUT/learning-swift-check.json"
+LEARN_ONE_CORE=(env OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1)
+if command -v taskset > /dev/null; then LEARN_ONE_CORE+=(taskset -c 1); fi
+LEARN_ALL_CORES=(env OPENBLAS_NUM_THREADS="$NCPU" OMP_NUM_THREADS="$NCPU")
+learning_data() { python3 "$ROOT/Benchmarks/scripts/learning_data.py" --out "$LEARNING_ROWS" | tee "$OUT/learning-data.log"; }
+swift_learning() {  # swift_learning ENV_PREFIX...
+    "$@" "$BENCH" --only learning --runs "$RUNS" --learning-rows "$LEARNING_ROWS" --learning-labels "$LEARNING_LABELS" \
+        --learning-check "$LEARNING_CHECK" --json "$RESULTS" | tee -a "$OUT/learning-swift.log"
+}
+learning_peer() {
+    "$@" python3 "$ROOT/Benchmarks/scripts/learning_peer.py" --runs "$RUNS" --rows "$LEARNING_ROWS" --labels "$LEARNING_LABELS" \
+        --swift-check "$LEARNING_CHECK" --json "$RESULTS" 2>&1 | tee -a "$OUT/learning-peer.log"
+}
+if [[ " $ONLY " == *" learning "* ]]; then
+    phase learning-data learning_data
+    rm -f "$LEARNING_LABELS"
+    phase swift-learning-1-core swift_learning "${LEARN_ONE_CORE[@]}"
+    phase sklearn-learning-1-core learning_peer "${LEARN_ONE_CORE[@]}"
+    if [[ "$NCPU" -gt 1 ]]; then
+        phase swift-learning-all-cores swift_learning "${LEARN_ALL_CORES[@]}"
+        phase sklearn-learning-all-cores learning_peer "${LEARN_ALL_CORES[@]}"
+    fi
+    phase swift-learning-1-core-again swift_learning "${LEARN_ONE_CORE[@]}"
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 awk '!/^#/ {n++; l += $2; st += $6; if ($6 > mx) mx = $6; if (n == 1 || $2 < lo) lo = $2; if ($2 > hi) hi = $2}

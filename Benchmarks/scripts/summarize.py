@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Turns the JSON lines written by SoapLensBenchmarks, end_to_end.py, python_peer.py and
-lens_peer.py, soap_peer.py and featomic_peer.py into Markdown tables: per benchmark and variant, the median over runs and the
+lens_peer.py, soap_peer.py, featomic_peer.py and learning_peer.py into Markdown tables: per benchmark and variant, the median over runs and the
 spread (min–max), plus the Swift/Python ratios. Usage: summarize.py results.jsonl [more.jsonl ...]
 """
 import json
@@ -105,6 +105,8 @@ def main(paths):
         lens_tables(g)
     if any(b.startswith(("soap.", "soap_lens.")) for b in benches):
         soap_tables(g)
+    if any(b.startswith("learning.") for b in benches):
+        learning_tables(g)
 
 
 def soap_tables(g):
@@ -134,6 +136,60 @@ def soap_tables(g):
         print("|---|---|---|---:|---:|---:|---:|")
         print("\n".join(rows))
         print("\nms/frame: median over runs of each run's median call; \"best calls\": the fastest call of each side.")
+
+
+# Learning steps: (Swift step, scikit-learn step, description).
+LEARNING_STEPS = [
+    ("pca.total", "pca.total", "PCA fit, 577 → k (variance > 0.995): Swift accumulate + fit; sklearn `PCA(0.995, svd_solver=\"covariance_eigh\").fit`"),
+    ("pca.accumulate", "pca.accumulate", "  accumulate: Swift `PCAAccumulator.add` (one call); numpy `X.mean(0)`, `X.T @ X`, rank-1 correction"),
+    ("pca.accumulate-frames", "pca.accumulate", "  accumulate, Swift 900 rows per call (the daemon's batches) vs the same numpy"),
+    ("pca.fit", "pca.fit", "  fit: eigendecomposition of the 577 × 577 covariance + the component rule"),
+    ("pca.project", "pca.project", "projection of all rows on the k components (`transform`)"),
+    ("gmm.fit", "gmm.fit", "GMM, 7 full-covariance components on the k-column rows: init from the labels + 100 EM iterations + final E-step"),
+    ("gmm.fit", "gmm.fit", "  per EM iteration (the same fit / 100)"),
+    ("pca.total", "pca.total-auto", "PCA fit vs sklearn `svd_solver=\"auto\"` (→ covariance_eigh here)"),
+    ("pca.total", "pca.total-full", "PCA fit vs sklearn `svd_solver=\"full\"` (LAPACK SVD of the centred rows)"),
+]
+
+
+def learning_tables(g):
+    """PCA and GMM on 400k χ rows: Swift vs scikit-learn, same file, same core count."""
+    variants = sorted({v for b, v in g if b.startswith("learning.")})
+    rows = []
+    for variant in variants:
+        for i, (sw, sk, label) in enumerate(LEARNING_STEPS):
+            key, unit, digits = ("ms_per_iteration", "ms", 1) if "per EM iteration" in label else ("time_s", "s", 3)
+            s_runs = [m[key] for m in g.get((f"learning.swift.{sw}", variant), []) if key in m]
+            p_runs = [m[key] for m in g.get((f"learning.sklearn.{sk}", variant), []) if key in m]
+            if not s_runs or not p_runs:
+                continue
+            ratio = statistics.median(p_runs) / statistics.median(s_runs)
+            best = min(p_runs) / min(s_runs)
+            rows.append(f"| {variant} | {label.strip()} | {fmt(s_runs, digits)} {unit} ({len(s_runs)}) | "
+                        f"{fmt(p_runs, digits)} {unit} ({len(p_runs)}) | {ratio:.2f} | {best:.2f} |")
+    if rows:
+        print("\n### PCA and Gaussian mixture on 400,000 χ rows × 577 (Swift MDLearning vs scikit-learn)\n")
+        print("| cores | step | Swift median (min–max) (runs) | scikit-learn median (min–max) (runs) | sklearn / Swift (×) | best runs (×) |")
+        print("|---|---|---:|---:|---:|---:|")
+        print("\n".join(rows))
+        print("\nAbove 1: Swift faster; \"best runs\": fastest run of each side (less sensitive to other jobs). 1 core: `taskset -c 1`, OPENBLAS_NUM_THREADS=1 on both sides; "
+              "2 cores: no pinning, 2 BLAS threads.")
+    checks = []
+    for (bench, variant), runs in g.items():
+        if bench == "learning.sklearn.pca.total":
+            for m in runs:
+                if "max_abs_diff_evr_vs_swift" in m:
+                    checks.append(f"| {variant} | max \\|ΔEVR\\| {m['max_abs_diff_evr_vs_swift']:.1e}, "
+                                  f"max \\|Δ projected\\| {m['max_abs_diff_projected_vs_swift']:.1e} |")
+        if bench == "learning.sklearn.gmm.fit":
+            for m in runs[:1]:
+                if "abs_diff_lower_bound_vs_swift" in m:
+                    checks.append(f"| {variant} | GMM: \\|Δ lower bound\\| {m['abs_diff_lower_bound_vs_swift']:.1e} "
+                                  f"(lower bound {m['lower_bound']:.12f}), max \\|Δ weight\\| {m['max_abs_diff_weights_vs_swift']:.1e}, "
+                                  f"max \\|Δ mean\\| {m['max_abs_diff_means_vs_swift']:.1e}, labels differing {m['labels_differing_vs_swift']:.0f} |")
+    if checks:
+        print("\n| cores | agreement (scikit-learn vs Swift, first run) |\n|---|---|")
+        print("\n".join(checks))
 
 
 # Swift's LENS routes: the list route (search → neighbour list → id sets) and the daemon's

@@ -1,7 +1,7 @@
 /// A fitted model, as one versioned, language-neutral HDF5 file (no pickles): what it was
 /// fitted with, what was fitted, and where it came from.
 ///
-/// - ``settings``: the canonical descriptor and analysis settings (`soap.settings_json`,
+/// - ``settings``: the canonical descriptor and analysis settings (`soap.n_max`, `soap.r_cut`,
 ///   `lens.r_cut`, `lens.window`, `frame_interval_ps`, `features.mode`, …, as text), which a
 ///   user of the model must match (``differences(from:)``);
 /// - ``configurationTOML``: the whole effective configuration it was fitted with;
@@ -85,9 +85,14 @@ public struct ModelBundle: Sendable, Equatable {
     /// line per key: `lens.window: model 20, now 30`; keys only one side has are listed too.
     /// Empty when they agree.
     public func differences(from current: [String: String]) -> [String] {
+        Self.differences(model: settings, current: current)
+    }
+
+    /// ``differences(from:)`` between any two settings maps.
+    public static func differences(model: [String: String], current: [String: String]) -> [String] {
         var out: [String] = []
-        for key in Set(settings.keys).union(current.keys).sorted() {
-            switch (settings[key], current[key]) {
+        for key in Set(model.keys).union(current.keys).sorted() {
+            switch (model[key], current[key]) {
             case let (a?, b?) where a != b: out.append("\(key): model \(a), now \(b)")
             case let (a?, nil): out.append("\(key): model \(a), not set now")
             case let (nil, b?): out.append("\(key): not in the model, now \(b)")

@@ -9,9 +9,10 @@ import MDDescriptors
 ///
 /// Values are text (numbers in Swift's shortest round-trip form): `features.mode`,
 /// `frame_interval_ps`, `lens.r_cut`, `lens.lag`, `lens.window`, `lens.polyorder`, `lens.clip`,
-/// `soap.settings_json` (``MDDescriptors/SoapSettings/jsonDescription``: n_max, l_max, r_cut,
-/// σ, species, layout, normalisation; absent in LENS-only mode), `selection.centres`,
-/// `selection.soap_environment`, `selection.lens_environment`.
+/// `selection.centres`, `selection.lens_environment`; unless LENS-only: `soap.descriptor`
+/// (dscribe 2.1.2's GTO SOAP), `soap.n_max`, `soap.l_max`, `soap.r_cut`, `soap.sigma`,
+/// `soap.species` (atomic numbers), `soap.layout`, `soap.normalised`, `soap.features`,
+/// `selection.soap_environment`. One key per parameter, so a mismatch names the parameter.
 enum ModelSettings {
     static func make(configuration c: SystemConfiguration, soap: SoapSettings?) -> [String: String] {
         var s: [String: String] = [
@@ -26,7 +27,15 @@ enum ModelSettings {
         if let r = c.lens.rCut { s["lens.r_cut"] = "\(r)" }
         if let w = c.lens.window { s["lens.window"] = "\(w)" }
         if let soap {
-            s["soap.settings_json"] = soap.jsonDescription
+            s["soap.descriptor"] = "dscribe-2.1.2 gto soap"
+            s["soap.n_max"] = "\(soap.nMax)"
+            s["soap.l_max"] = "\(soap.lMax)"
+            s["soap.r_cut"] = "\(soap.rCut)"
+            s["soap.sigma"] = "\(soap.sigma)"
+            s["soap.species"] = soap.species.map(String.init).joined(separator: ",")
+            s["soap.layout"] = soap.layout.rawValue
+            s["soap.normalised"] = "\(soap.normalised)"
+            s["soap.features"] = "\(soap.featureCount)"
             s["selection.soap_environment"] = c.selection.soapEnvironment.description
         }
         return s

@@ -138,6 +138,31 @@ import Testing
         #expect(d.modelID != a.modelID)
     }
 
+    @Test func loadingRefusesOtherSettingsAndNamesEachDifference() throws {
+        let c = try Self.configuration(extra: "[macro]\nnames = { 0 = \"bulk\" }")
+        let options = Self.options(c, labels: false)
+        let summary = try FitPipeline(options: options).run()
+        let model = try FittedModel.read(path: options.output)
+        #expect(model.macroNames[0] == "bulk" && summary.macroNames[0] == "bulk")
+        let soap = try #require(try Self.features(c, frames: 12).soapSettings)
+        try model.checkCompatible(with: c, soap: soap, model: options.output)
+        var other = c
+        try other.apply(ConfigurationOverrides(window: 6, nMax: 3))
+        var otherSoap = soap
+        otherSoap.nMax = 3
+        let error = #expect(throws: StageError.self) { try model.checkCompatible(with: other, soap: otherSoap, model: options.output) }
+        let text = error?.description ?? ""
+        #expect(text.contains("lens.window: model 4, now 6") && text.contains("soap.n_max: model 2, now 3"), "\(text)")
+        // Names in the configuration in use override the model's defaults.
+        var renamed = c
+        renamed.macro.names = [1: "edge"]
+        #expect(Array(model.macroNames(with: renamed).prefix(2)) == ["bulk", "edge"])
+        // A damaged file is refused, naming it.
+        let damaged = Fixtures.temporaryPath(".h5")
+        try Data("not a model".utf8).write(to: URL(fileURLWithPath: damaged))
+        #expect((#expect(throws: StageError.self) { try FittedModel.read(path: damaged) })?.description.contains(damaged) == true)
+    }
+
     @Test func hdbscanIsRefusedWithAWayOut() throws {
         let error = #expect(throws: StageError.self) { try FitPipeline(options: Self.options(try Self.configuration(clustering: "hdbscan"))) }
         #expect(error?.description.contains("--clustering gmm") == true)

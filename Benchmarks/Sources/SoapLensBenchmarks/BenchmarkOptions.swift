@@ -1,9 +1,12 @@
 /// Command-line options of `SoapLensBenchmarks` (plain parsing: the benchmark package adds
 /// no dependencies of its own).
 struct BenchmarkOptions {
-    /// Which benchmarks: `codec`, `push`, `pubsub`, `lens`, `soap`, `pass` (SOAP + LENS, one search).
-    var selected: Set<String> = Self.known
-    static let known: Set<String> = ["codec", "push", "pubsub", "lens", "soap", "pass"]
+    /// Which benchmarks: `codec`, `push`, `pubsub`, `lens`, `soap`, `pass` (SOAP + LENS, one search),
+    /// `learning` (= `pca` + `gmm` on 400k χ rows; needs `Benchmarks/scripts/learning_data.py`'s file).
+    /// The default is every benchmark but the learning ones.
+    var selected: Set<String> = Self.known.subtracting(Self.learning)
+    static let known: Set<String> = ["codec", "push", "pubsub", "lens", "soap", "pass", "learning", "pca", "gmm"]
+    static let learning: Set<String> = ["learning", "pca", "gmm"]
     /// Measurement runs per variant (medians and spreads are taken over these).
     var runs = 3
     /// Minimum timed seconds per codec run.
@@ -34,6 +37,15 @@ struct BenchmarkOptions {
     var soapCalls = 20
     /// Appended to the SOAP variant (e.g. ` haswell` for a `-target-cpu haswell` build).
     var soapVariant = ""
+    /// Rows of the learning benchmark (float64 LE, 577 per row).
+    var learningRowsPath = LearningBenchmark.defaultRowsPath
+    /// GMM initial labels (int32 LE): read if present, else computed with KMeans and written.
+    var learningLabelsPath = LearningBenchmark.defaultLabelsPath
+    /// Write the fitted values here (JSON, + `.projected.f64`, `.labels.i32`) for `learning_peer.py --swift-check`.
+    var learningCheckPath: String?
+    /// GMM components and (fixed) EM iterations.
+    var gmmComponents = 7
+    var gmmIterations = 100
 
     static let usage = """
         usage: SoapLensBenchmarks [--only codec,push,pubsub,lens,soap,pass] [--runs N] [--codec-seconds S]
@@ -41,6 +53,9 @@ struct BenchmarkOptions {
                                   [--dump FILE | --synthetic] [--frames N] [--json FILE]
                                   [--lens-frames N] [--lens-laps N] [--lens-delta FILE]
                                   [--soap-au309 FILE] [--soap-calls N] [--soap-variant TEXT]
+                                  [--learning-rows FILE] [--learning-labels FILE] [--learning-check FILE]
+                                  [--gmm-components K] [--gmm-iterations N]
+               --only learning (= pca,gmm) is never selected by default.
         """
 
     init(arguments: [String]) throws {
@@ -79,6 +94,11 @@ struct BenchmarkOptions {
             case "--soap-au309": soapAu309Path = try value(flag)
             case "--soap-calls": soapCalls = Int(try number(flag))
             case "--soap-variant": soapVariant = try value(flag)
+            case "--learning-rows": learningRowsPath = try value(flag)
+            case "--learning-labels": learningLabelsPath = try value(flag)
+            case "--learning-check": learningCheckPath = try value(flag)
+            case "--gmm-components": gmmComponents = Int(try number(flag))
+            case "--gmm-iterations": gmmIterations = Int(try number(flag))
             case "-h", "--help": throw BenchmarkError(Self.usage)
             default: throw BenchmarkError("unknown option '\(flag)'\n\(Self.usage)")
             }

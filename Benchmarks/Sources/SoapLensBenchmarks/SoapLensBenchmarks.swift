@@ -30,6 +30,7 @@ struct SoapLensBenchmarks {
         if options.selected.contains("lens") { try runLens(options, emit: emit) }
         if options.selected.contains("soap") { try runSoap(options, emit: emit) }
         if options.selected.contains("pass") { try runPass(options, emit: emit) }
+        if !options.selected.isDisjoint(with: BenchmarkOptions.learning) { try runLearning(options, emit: emit) }
         guard !options.selected.isDisjoint(with: ["codec", "push", "pubsub"]) else {
             try output?.close()
             return
@@ -92,6 +93,21 @@ struct SoapLensBenchmarks {
         print("pass: cu211, \(bench.centres.count) centres; \(CPUAffinity.allowedCPUCount()) CPU(s) allowed")
         for run in 1...options.runs {
             for result in try bench.run(run: run, calls: options.soapCalls) { emit(result) }
+        }
+    }
+
+    /// Benchmark 6 (``LearningBenchmark``): PCA and GMM fitting on the 400k χ rows.
+    static func runLearning(_ options: BenchmarkOptions, emit: (BenchmarkResult) -> Void) throws {
+        let loadStart = MonotonicClock.seconds()
+        var bench = try LearningBenchmark.load(path: options.learningRowsPath)
+        bench.gmmComponents = options.gmmComponents
+        bench.gmmIterations = options.gmmIterations
+        print("learning: \(bench.count) × \(LearningBenchmark.featureCount) rows from \(bench.path), read in \(String(format: "%.2f", MonotonicClock.seconds() - loadStart)) s; \(CPUAffinity.allowedCPUCount()) CPU(s) allowed, OpenBLAS threads \(LearningBenchmark.blasThreads().map(String.init) ?? "unknown")")
+        for run in 1...options.runs {
+            for result in try bench.run(
+                run: run, selected: options.selected, labelsPath: options.learningLabelsPath,
+                checkPath: options.learningCheckPath, warmUp: run == 1)
+            { emit(result) }
         }
     }
 

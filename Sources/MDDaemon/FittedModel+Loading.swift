@@ -1,0 +1,38 @@
+import MDArchive
+import MDConfiguration
+import MDDescriptors
+
+extension FittedModel {
+    /// Reads and restores the model bundle at `path` (format, version and content hash checked).
+    static func read(path: String) throws -> FittedModel {
+        let bundle: ModelBundle
+        do {
+            bundle = try ModelBundle.read(from: path)
+        } catch {
+            throw StageError("cannot read the model \(path): \(error)")
+        }
+        do {
+            return try FittedModel(bundle: bundle)
+        } catch {
+            throw StageError("\(path): \(error)")
+        }
+    }
+
+    /// Refuses to apply the model to data described by `configuration` (and the SOAP settings
+    /// resolved on the first frame) when any setting differs; the error lists every difference,
+    /// one per line (`lens.window: model 20, now 30`).
+    func checkCompatible(with configuration: SystemConfiguration, soap: SoapSettings?, model path: String) throws {
+        let now = ModelSettings.make(configuration: configuration, soap: soap)
+        let differences = ModelBundle.differences(model: settings, current: now)
+        guard differences.isEmpty else {
+            throw StageError(
+                "the model \(path) was fitted with other settings than those in use:\n  " + differences.joined(separator: "\n  "))
+        }
+    }
+
+    /// The macro cluster names in use: the configuration's `[macro] names` where given, the
+    /// model's defaults elsewhere.
+    func macroNames(with configuration: SystemConfiguration) -> [String] {
+        macroNames.indices.map { configuration.macro.names[$0] ?? macroNames[$0] }
+    }
+}
