@@ -20,4 +20,10 @@ extension SIMD8 where Scalar == Double {
     func adding(_ a: SIMD8<Double>, times b: Double) -> SIMD8<Double> {
         soaplens_target_has_fma() != 0 ? addingProduct(a, b) : self + a * b
     }
+
+    /// `self + a·b` (lane-wise), see ``adding(_:times:)-(Double,_)``.
+    @inline(__always)
+    func adding(_ a: SIMD8<Double>, times b: SIMD8<Double>) -> SIMD8<Double> {
+        soaplens_target_has_fma() != 0 ? addingProduct(a, b) : self + a * b
+    }
 }

@@ -24,10 +24,13 @@ import MDGeometry
 ///
 /// Implementation, per centre (``SoapWorkspace``, nothing allocated per centre or atom):
 /// pairs are counting-sorted by species and by radial-table interval; harmonics are evaluated
-/// four pairs at a time; `R_{nl}` is read from a quintic Hermite table (``SoapRadialTable``,
-/// ~1e-11 relative) one `l` plane at a time; `C_l = Y_lᵀ R_l` per species is a
-/// register-blocked product over the pairs (8 radial lanes × 4 m); these three run on blocks
-/// of 64 pairs so their buffers stay in cache, each sum kept in pair order; `p_l = f_l C_lᵀ C_l`.
+/// eight pairs at a time (SIMD8); `R_{nl}` is read from a quintic Hermite table
+/// (``SoapRadialTable``, ~1e-11 relative) one `l` plane at a time, each interval's
+/// coefficients loaded once for the run of pairs sharing it; `C_l = Y_lᵀ R_l` per species is
+/// a register-blocked product over the pairs (8 radial lanes × up to 6 m, one tile shape per
+/// width, l = 0 and l = 1 in one tile); these three run on blocks of 64 pairs so their
+/// buffers stay in cache, each sum kept in pair order in one accumulator;
+/// `p_l = f_l C_lᵀ C_l`.
 /// The neighbour search streams each centre's pairs
 /// (``NeighbourSearch/forEachCentre(positions:cell:centres:environment:workers:_:)``, no global
 /// pair list) on ``threads`` workers; each worker owns one ``SoapWorkspace`` and computes the
@@ -129,19 +132,10 @@ private func load8(_ p: UnsafePointer<Double>) -> SIMD8<Double> {
 }
 
 @inline(__always)
-private func load8(_ p: UnsafeMutablePointer<Double>) -> SIMD8<Double> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self)
-}
-
-@inline(__always)
 private func store8(_ p: UnsafeMutablePointer<Double>, _ v: SIMD8<Double>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Double>.self)
 }
 
-@inline(__always)
-private func load4(_ p: UnsafeMutablePointer<Double>) -> SIMD4<Double> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
-}
 
 /// The per-centre kernel: what a worker needs besides its workspace.
 struct SoapKernelContext: Sendable {
@@ -156,16 +150,17 @@ struct SoapKernelContext: Sendable {
         _ k: Int, pairs: NeighbourPairs, view: SoapStreamView, workspace: inout SoapWorkspace,
         row: UnsafeMutablePointer<Double>
     ) {
-        workspace.reserve(pairs.count + 1 + 3 * calculator.settings.species.count + 4)
+        workspace.reserve(pairs.count + 1 + 7 * calculator.settings.species.count)
         let ws = workspace
         gather(centre: Int(view.centres[k]), pairs: pairs, view: view, workspace: ws)
         densityStages(workspace: ws, table: view.table)
         powerSpectrum(workspace: ws, row: row)
     }
 
-    /// Sorts the centre's pairs (itself first when in the environment) into padded per-species
-    /// segments of the workspace, each ordered by table interval (a counting sort, pair order
-    /// kept within an interval) so that consecutive pairs read the same table entries. Pairs
+    /// Sorts the centre's pairs (itself first when in the environment) into per-species
+    /// segments of the workspace padded to a multiple of 8, each ordered by table interval (a
+    /// counting sort, pair order kept within an interval) so that consecutive pairs read the
+    /// same table entries. Pairs
     /// beyond the SOAP search radius or outside the SOAP environment are skipped: the search
     /// may be shared with another consumer and reach further or over more atoms.
     @inline(__always)
@@ -201,7 +196,7 @@ struct SoapKernelContext: Sendable {
                 position += count
             }
             ws.cursor[s] = position
-            position = ws.starts[s] + (position - ws.starts[s] + 3) & ~3
+            position = ws.starts[s] + (position - ws.starts[s] + 7) & ~7
         }
         ws.starts[speciesCount] = position
         if withSelf {
@@ -239,42 +234,29 @@ struct SoapKernelContext: Sendable {
         for s in 0..<settings.species.count {
             let lo = ws.starts[s], hi = ws.starts[s + 1]
             let cs = ws.coefficients + s * harmonicCount * lanes
-            cs.update(repeating: 0, count: harmonicCount * lanes)
-            ws.partials.update(repeating: 0, count: harmonicCount * 4 * lanes)
+            if lo == hi { cs.update(repeating: 0, count: harmonicCount * lanes) }
             var first = lo
             while first < hi {
                 let count = min(SoapWorkspace.block, hi - first)
                 harmonicsStage(workspace: ws, first: first, count: count)
                 radialStage(workspace: ws, table: table, first: first, count: count)
-                contractStage(workspace: ws, coefficients: cs, count: count)
+                contractStage(workspace: ws, coefficients: cs, count: count, fresh: first == lo)
                 first += count
-            }
-            // The m not handled in groups of four: combine their four partial sums.
-            for l in 0..<lCount {
-                let mCount = 2 * l + 1
-                for m in (mCount - mCount % 4)..<mCount {
-                    let lm = l * l + m
-                    let p = ws.partials + lm * 4 * lanes
-                    for c in 0..<(lanes / 8) {
-                        let o = 8 * c
-                        let sum = (load8(p + o) + load8(p + lanes + o)) + (load8(p + 2 * lanes + o) + load8(p + 3 * lanes + o))
-                        store8(cs + lm * lanes + o, sum)
-                    }
-                }
             }
         }
     }
 
-    /// `r^l Y_lm` of the block's pairs `first ..< first + count`, four pairs at a time.
+    /// `r^l Y_lm` of the block's pairs `first ..< first + count`, eight pairs at a time
+    /// (segments are padded to a multiple of 8).
     @inline(__always)
     func harmonicsStage(workspace ws: SoapWorkspace, first: Int, count: Int) {
         var b = 0
         while b < count {
             let p = first + b
             calculator.harmonics.evaluate(
-                x: load4(ws.x + p), y: load4(ws.y + p), z: load4(ws.z + p),
+                x: load8(ws.x + p), y: load8(ws.y + p), z: load8(ws.z + p),
                 into: ws.harmonics + b, stride: SoapWorkspace.block)
-            b += 4
+            b += 8
         }
     }
 
@@ -336,64 +318,118 @@ struct SoapKernelContext: Sendable {
         }
     }
 
-    /// `c^s_{nlm} += Σ_b Y_lm(b) R_nl(b)` over the block: 4 m × 8 n per pass, in pair order;
-    /// the remaining m (2l + 1 is not a multiple of 4) into four partial sums by pair index
-    /// mod 4 (blocks start at multiples of 4 within the segment), combined at the segment's end.
+    /// `c^s_{nlm} (+)= Σ_b Y_lm(b) R_nl(b)` over the block (`fresh`: the segment's first
+    /// block, which overwrites instead of adding), by register tiles of up to 6 m × 8 n:
+    /// l = 0 and l = 1 share one tile (1 + 3 m, two radial planes); every other l's `2l + 1`
+    /// m are split into ⌈(2l+1)/6⌉ tiles of nearly equal width (17 = 6+6+5, 15 = 5+5+5,
+    /// 13 = 5+4+4, 11 = 6+5, 9 = 5+4, 7 = 4+3, 5), so that almost every tile has at least 8
+    /// independent FMA chains. Each tile is
+    /// ``contractTile(_:harmonics:radial:radial:coefficients:count:lanes:fresh:)`` specialised
+    /// for its shape. Every `c_{nlm}` has one accumulator, summed in pair order, so the result
+    /// does not depend on the block size.
     @inline(__always)
-    func contractStage(workspace ws: SoapWorkspace, coefficients cs: UnsafeMutablePointer<Double>, count: Int) {
+    func contractStage(workspace ws: SoapWorkspace, coefficients cs: UnsafeMutablePointer<Double>, count: Int, fresh: Bool) {
         let lCount = calculator.settings.lMax + 1
         let lanes = ws.lanes
         let chunks = lanes / 8
         let block = SoapWorkspace.block
-        for l in 0..<lCount {
-            let rl = ws.radial + l * block * lanes
-            let mCount = 2 * l + 1
-            for c in 0..<chunks {
-                let o = 8 * c
-                var m = 0
-                while m + 4 <= mCount {
-                    let lm = l * l + m
-                    let y0 = ws.harmonics + lm * block
-                    let y1 = y0 + block, y2 = y1 + block, y3 = y2 + block
-                    let c0 = cs + lm * lanes + o
-                    var a0 = load8(c0), a1 = load8(c0 + lanes)
-                    var a2 = load8(c0 + 2 * lanes), a3 = load8(c0 + 3 * lanes)
-                    for b in 0..<count {
-                        let rv = load8(rl + b * lanes + o)
-                        a0 = a0.adding(y0[b], times: rv)
-                        a1 = a1.adding(y1[b], times: rv)
-                        a2 = a2.adding(y2[b], times: rv)
-                        a3 = a3.adding(y3[b], times: rv)
-                    }
-                    store8(c0, a0)
-                    store8(c0 + lanes, a1)
-                    store8(c0 + 2 * lanes, a2)
-                    store8(c0 + 3 * lanes, a3)
-                    m += 4
-                }
-                while m < mCount {
-                    // 4 partial sums break the dependency chain of a single accumulator.
-                    let lm = l * l + m
-                    let y0 = ws.harmonics + lm * block
-                    let p0 = ws.partials + lm * 4 * lanes + o
-                    var a0 = load8(p0), a1 = load8(p0 + lanes)
-                    var a2 = load8(p0 + 2 * lanes), a3 = load8(p0 + 3 * lanes)
-                    var b = 0
-                    while b < count {
-                        a0 = a0.adding(y0[b], times: load8(rl + b * lanes + o))
-                        a1 = a1.adding(y0[b + 1], times: load8(rl + (b + 1) * lanes + o))
-                        a2 = a2.adding(y0[b + 2], times: load8(rl + (b + 2) * lanes + o))
-                        a3 = a3.adding(y0[b + 3], times: load8(rl + (b + 3) * lanes + o))
-                        b += 4
-                    }
-                    store8(p0, a0)
-                    store8(p0 + lanes, a1)
-                    store8(p0 + 2 * lanes, a2)
-                    store8(p0 + 3 * lanes, a3)
-                    m += 1
-                }
+        let y0 = UnsafePointer(ws.harmonics), r0 = UnsafePointer(ws.radial)
+        for c in 0..<chunks {
+            let o = 8 * c
+            if lCount > 1 {
+                contractTile(
+                    TileLow.self, harmonics: y0, radial: r0 + o, radial: r0 + block * lanes + o, coefficients: cs + o,
+                    count: count, lanes: lanes, fresh: fresh)
+            } else {
+                contractTile(
+                    TileWidth1.self, harmonics: y0, radial: r0 + o, radial: r0 + o, coefficients: cs + o,
+                    count: count, lanes: lanes, fresh: fresh)
             }
         }
+        for l in 2..<max(2, lCount) {
+            let rl = r0 + l * block * lanes
+            let mCount = 2 * l + 1
+            let tiles = (mCount + SoapKernelContext.maximumTileWidth - 1) / SoapKernelContext.maximumTileWidth
+            var m = 0
+            for tile in 0..<tiles {
+                // Widths differ by at most one, the wider tiles first.
+                let width = mCount / tiles + (tile < mCount % tiles ? 1 : 0)
+                let lm = l * l + m
+                let y = y0 + lm * block
+                for c in 0..<chunks {
+                    let o = 8 * c
+                    let r = rl + o, dst = cs + lm * lanes + o
+                    switch width {
+                    case 3:
+                        contractTile(
+                            TileWidth3.self, harmonics: y, radial: r, radial: r, coefficients: dst, count: count, lanes: lanes,
+                            fresh: fresh)
+                    case 4:
+                        contractTile(
+                            TileWidth4.self, harmonics: y, radial: r, radial: r, coefficients: dst, count: count, lanes: lanes,
+                            fresh: fresh)
+                    case 5:
+                        contractTile(
+                            TileWidth5.self, harmonics: y, radial: r, radial: r, coefficients: dst, count: count, lanes: lanes,
+                            fresh: fresh)
+                    default:
+                        contractTile(
+                            TileWidth6.self, harmonics: y, radial: r, radial: r, coefficients: dst, count: count, lanes: lanes,
+                            fresh: fresh)
+                    }
+                }
+                m += width
+            }
+        }
+    }
+
+    /// Widest register tile of the contraction: 6 m × 8 n are 12 ymm accumulators (enough
+    /// independent chains to cover the FMA latency on two pipes), plus the radial vector and
+    /// a broadcast harmonic, within the 16 AVX registers.
+    static let maximumTileWidth = 6
+
+    /// `c[j·lanes + n] (+)= Σ_b y[j·block + b] · r_j[b·lanes + n]` for `j < T.width`, `n < 8`,
+    /// with `r_j = ra` for `j < T.split` and `rb` otherwise; `fresh` starts from zero instead
+    /// of `c`. The accumulators stay in registers over the block's `count` pairs. Specialised
+    /// per tile type (constant width and split), so each shape gets its own loop without the
+    /// unused accumulators.
+    @inline(__always)
+    func contractTile<T: ContractTile>(
+        _: T.Type, harmonics y: UnsafePointer<Double>, radial ra: UnsafePointer<Double>, radial rb: UnsafePointer<Double>,
+        coefficients c: UnsafeMutablePointer<Double>, count: Int, lanes: Int, fresh: Bool
+    ) {
+        let width = T.width, split = T.split
+        let block = SoapWorkspace.block
+        let y0 = y, y1 = y + block, y2 = y + 2 * block, y3 = y + 3 * block, y4 = y + 4 * block, y5 = y + 5 * block
+        var a0 = SIMD8<Double>.zero, a1 = SIMD8<Double>.zero, a2 = SIMD8<Double>.zero
+        var a3 = SIMD8<Double>.zero, a4 = SIMD8<Double>.zero, a5 = SIMD8<Double>.zero
+        if !fresh {
+            a0 = load8(c)
+            if width > 1 { a1 = load8(c + lanes) }
+            if width > 2 { a2 = load8(c + 2 * lanes) }
+            if width > 3 { a3 = load8(c + 3 * lanes) }
+            if width > 4 { a4 = load8(c + 4 * lanes) }
+            if width > 5 { a5 = load8(c + 5 * lanes) }
+        }
+        var pa = ra, pb = rb
+        for b in 0..<count {
+            let va = load8(pa)
+            let vb = split < width ? load8(pb) : va
+            pa += lanes
+            pb += lanes
+            a0 = a0.adding(y0[b], times: split > 0 ? va : vb)
+            if width > 1 { a1 = a1.adding(y1[b], times: split > 1 ? va : vb) }
+            if width > 2 { a2 = a2.adding(y2[b], times: split > 2 ? va : vb) }
+            if width > 3 { a3 = a3.adding(y3[b], times: split > 3 ? va : vb) }
+            if width > 4 { a4 = a4.adding(y4[b], times: split > 4 ? va : vb) }
+            if width > 5 { a5 = a5.adding(y5[b], times: split > 5 ? va : vb) }
+        }
+        store8(c, a0)
+        if width > 1 { store8(c + lanes, a1) }
+        if width > 2 { store8(c + 2 * lanes, a2) }
+        if width > 3 { store8(c + 3 * lanes, a3) }
+        if width > 4 { store8(c + 4 * lanes, a4) }
+        if width > 5 { store8(c + 5 * lanes, a5) }
     }
 
     /// `p^{ab}_{nn′l}` for every species pair into `row` in the settings' layout, then the
@@ -445,4 +481,27 @@ struct SoapKernelContext: Sendable {
             for i in 0..<settings.featureCount { out[i] /= norm }
         }
     }
+}
+
+/// The shape of a contraction tile as a type, so that
+/// ``SoapKernelContext/contractTile(_:harmonics:radial:radial:coefficients:count:lanes:fresh:)``
+/// is specialised (constant shape, unused accumulators removed) for each: `width` rows of
+/// harmonics, the first `split` of them against the first radial plane, the rest against the
+/// second.
+protocol ContractTile {
+    static var width: Int { get }
+    static var split: Int { get }
+}
+extension ContractTile {
+    static var split: Int { width }
+}
+enum TileWidth1: ContractTile { static var width: Int { 1 } }
+enum TileWidth3: ContractTile { static var width: Int { 3 } }
+enum TileWidth4: ContractTile { static var width: Int { 4 } }
+enum TileWidth5: ContractTile { static var width: Int { 5 } }
+enum TileWidth6: ContractTile { static var width: Int { 6 } }
+/// l = 0 (one row, first plane) with l = 1 (three rows, second plane).
+enum TileLow: ContractTile {
+    static var width: Int { 4 }
+    static var split: Int { 1 }
 }

@@ -3,9 +3,10 @@
 ///
 /// Per centre the pairs (its own position if it is in the environment, and its neighbours)
 /// are grouped by species into segments ordered by radial-table interval and padded to a
-/// multiple of 4 with dummy pairs (radial factors zero), so harmonics are computed four pairs
+/// multiple of 8 with dummy pairs (radial factors zero), so harmonics are computed eight pairs
 /// at a time; each segment is then processed in blocks of ``block`` pairs (harmonics, radial
-/// factors, and the contraction `C_l += Y_lᵀ R_l` accumulating in pair order).
+/// factors, and the contraction `C_l += Y_lᵀ R_l` accumulating in pair order, one register
+/// accumulator per coefficient).
 struct SoapWorkspace {
     /// Pairs (padding included) one centre may use.
     private(set) var capacity: Int
@@ -23,9 +24,6 @@ struct SoapWorkspace {
     let harmonics: UnsafeMutablePointer<Double>
     /// `R_{nl}` of the block's pair b at `[(l·block + b)·lanes + n]`.
     let radial: UnsafeMutablePointer<Double>
-    /// Four interleaved partial sums per `c^s_{nlm}` for the `m` the contraction does not
-    /// handle in groups of four: `[(lm·4 + j)·lanes + n]`.
-    let partials: UnsafeMutablePointer<Double>
     /// `c^s_{nlm}` at `[(s·(l_max+1)² + lm)·lanes + n]`.
     let coefficients: UnsafeMutablePointer<Double>
     /// One power-spectrum row of `lanes` values.
@@ -50,18 +48,16 @@ struct SoapWorkspace {
         t = .allocate(capacity: capacity)
         harmonics = .allocate(capacity: harmonicCount * Self.block)
         radial = .allocate(capacity: lCount * Self.block * lanes)
-        partials = .allocate(capacity: harmonicCount * 4 * lanes)
         coefficients = .allocate(capacity: speciesCount * harmonicCount * lanes)
         row = .allocate(capacity: lanes)
         starts = .allocate(capacity: speciesCount + 1)
         cursor = .allocate(capacity: speciesCount)
         buckets = .allocate(capacity: speciesCount * intervals)
         radial.initialize(repeating: 0, count: lCount * Self.block * lanes)
-        partials.initialize(repeating: 0, count: harmonicCount * 4 * lanes)
         coefficients.initialize(repeating: 0, count: speciesCount * harmonicCount * lanes)
     }
 
-    /// Pairs per block of the harmonics, radial and contraction stages (a multiple of 4): the
+    /// Pairs per block of the harmonics, radial and contraction stages (a multiple of 8): the
     /// block's harmonics (81 × 64 doubles for l_max = 8) and radial factors (9 × 64 × 8) stay
     /// in L1/L2 while they are contracted.
     static let block = 64
@@ -84,7 +80,7 @@ struct SoapWorkspace {
     }
 
     func deallocate() {
-        for p in [x, y, z, r, t, harmonics, radial, partials, coefficients, row] { p.deallocate() }
+        for p in [x, y, z, r, t, harmonics, radial, coefficients, row] { p.deallocate() }
         tableOffset.deallocate()
         starts.deallocate()
         cursor.deallocate()
