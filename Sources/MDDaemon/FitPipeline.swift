@@ -15,9 +15,10 @@ import MDTrajectory
 ///    spacing is checked against `system.frame_interval_ps` (``FrameIntervalCheck``);
 /// 2. **PCA** (SOAP and SOAP+LENS modes): exact, on all analysed rows, components by the
 ///    configured rule, then every row projected;
-/// 3. **clustering**: KMeans or a full-covariance Gaussian mixture on the reduced rows; in
+/// 3. **clustering**: HDBSCAN*, KMeans or a full-covariance Gaussian mixture on the reduced rows; in
 ///    LENS-only mode the LENS classes (KMeans on the 1-D values and the notebook's thresholds,
-///    or manual thresholds). HDBSCAN* is refused with a clear message until it exists;
+///    or manual thresholds). HDBSCAN* labels every row by the argmax of its soft membership
+///    (or only the noise rows, `soft = "noise"`);
 /// 4. **transitions** between consecutive analysed frames, per atom, and the **merge** of micro
 ///    into macro clusters (correlation distance, average linkage, cut; identity when off);
 /// 5. the **model bundle** (``FittedModel``, ``MDArchive/ModelBundle``) and, if asked, the
@@ -34,12 +35,6 @@ public final class FitPipeline {
         guard !options.files.isEmpty else { throw StageError("no trajectory file given") }
         guard options.stride >= 1 else { throw StageError("--stride must be ≥ 1, got \(options.stride)") }
         let c = options.configuration
-        if c.features.mode.usesPCAAndClustering, c.clustering.method == .hdbscan {
-            throw StageError(
-                "clustering.method = \"hdbscan\" is not available in this version (HDBSCAN* arrives with the next learning "
-                    + "release); use \"gmm\" or \"kmeans\" in [clustering] or on the command line (--clustering gmm, which "
-                    + "needs a [clustering.gmm] table)")
-        }
         guard c.lens.rCut != nil, c.lens.window != nil else {
             throw StageError(
                 "fit analyses the frames with an interior smoothed LENS value in every mode (conventions §4), so it needs "
@@ -251,8 +246,20 @@ public final class FitPipeline {
                 progress("fit: clustering: warning: the Gaussian mixture did not converge in \(g.maxIterations) EM iterations (tolerance \(g.tolerance))")
             }
             return (.gaussianMixture(model), model.labels)
-        case .hdbscan, nil:
-            throw StageError("clustering.method must be gmm or kmeans in this version")
+        case .hdbscan:
+            guard let h = c.hdbscan else { throw StageError("clustering.method = \"hdbscan\" needs a [clustering.hdbscan] table") }
+            let model = try HDBSCAN(
+                minClusterSize: h.minClusterSize, minSamples: h.minSamples, selection: h.selection == .leaf ? .leaf : .eom
+            ).fit(rows: rows, count: count, width: width)
+            let rule: HDBSCANSoftLabelRule = h.soft == .all ? .everyPoint : .noiseOnly
+            let (labels, relabelled) = model.softLabels(rule: rule)
+            let noise = model.labels.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
+            progress("fit: clustering: hdbscan: \(model.clusterCount) clusters (min_cluster_size \(h.minClusterSize), min_samples \(h.minSamples), \(h.selection.rawValue)); "
+                + "\(noise) noise rows (\(Report.fixed(100 * Double(noise) / Double(max(count, 1)), 2)) %) labelled by their membership argmax"
+                + (rule == .everyPoint ? ", \(relabelled) clustered rows moved by it" : ""))
+            return (.hdbscan(model, soft: rule), labels)
+        case nil:
+            throw StageError("clustering.method is required in this mode")
         }
     }
 

@@ -1,17 +1,28 @@
 import MDArchive
 import MDLearning
 
-/// What assigns one analysed row to a micro cluster: KMeans or a Gaussian mixture on the
-/// PCA-reduced χ rows, or the LENS classes of LENS-only mode (conventions §6). HDBSCAN* joins
-/// with its own issue as another case, stored the same way.
+/// What assigns one analysed row to a micro cluster: HDBSCAN* with soft labels, KMeans or a
+/// Gaussian mixture on the PCA-reduced χ rows, or the LENS classes of LENS-only mode
+/// (conventions §6).
 ///
-/// Stored in a model bundle as section `clustering`: attribute `method` (`kmeans`, `gmm`,
-/// `lens_classes`) and the arrays prediction needs, in scikit-learn's names and layouts
-/// (row-major): `kmeans`: `cluster_centers` k × d, `inertia`, `n_iter`; `gmm`: `weights` k,
-/// `means` k × d, `covariances` and `precisions_cholesky` k × d × d, `lower_bound`, `n_iter`,
-/// `converged`; `lens_classes`: `thresholds` and attribute `rule` (`cluster_maxima`: the
-/// notebook's `classifying` on k cluster maxima; `manual`: label = thresholds ≤ x).
+/// Stored in a model bundle as section `clustering`: attribute `method` (`hdbscan`, `kmeans`,
+/// `gmm`, `lens_classes`) and the arrays prediction needs, in the reference packages' names
+/// and layouts (row-major):
+/// * `hdbscan` (hdbscan's `prediction_data`, no pickle): `rows` n × d (the training rows),
+///   `core_distances` n, the condensed tree as `tree_parent`, `tree_child`, `tree_lambda`,
+///   `tree_child_size`, `min_cluster_size`, `min_samples`; attributes `selection` (eom | leaf)
+///   and `soft` (all | noise: which points take the argmax of their membership vector);
+/// * `kmeans`: `cluster_centers` k × d, `inertia`, `n_iter`;
+/// * `gmm`: `weights` k, `means` k × d, `covariances` and `precisions_cholesky` k × d × d,
+///   `lower_bound`, `n_iter`, `converged`;
+/// * `lens_classes`: `thresholds` and attribute `rule` (`cluster_maxima`: the notebook's
+///   `classifying` on k cluster maxima; `manual`: label = thresholds ≤ x).
+///
+/// HDBSCAN* labels new rows with the same soft rule as the fit: `all`, the argmax of the
+/// row's membership vector (hdbscan's `membership_vector`); `noise`, the `approximate_predict`
+/// label, and the argmax only where that is noise. With no cluster found, every row is 0.
 enum MicroClusterModel: Sendable {
+    case hdbscan(HDBSCANModel, soft: HDBSCANSoftLabelRule)
     case kmeans(KMeansModel)
     case gaussianMixture(GaussianMixtureModel)
     case lensClasses(LensThresholdClassifier)
@@ -19,6 +30,7 @@ enum MicroClusterModel: Sendable {
     /// Number of micro clusters.
     var classCount: Int {
         switch self {
+        case .hdbscan(let m, _): max(m.clusterCount, 1)
         case .kmeans(let m): m.clusters
         case .gaussianMixture(let m): m.components
         case .lensClasses(let c): c.classCount
@@ -28,6 +40,7 @@ enum MicroClusterModel: Sendable {
     /// The `method` attribute.
     var method: String {
         switch self {
+        case .hdbscan: "hdbscan"
         case .kmeans: "kmeans"
         case .gaussianMixture: "gmm"
         case .lensClasses: "lens_classes"
@@ -37,6 +50,7 @@ enum MicroClusterModel: Sendable {
     /// Width of the rows it assigns (PCA components, or 1 for a LENS value).
     var width: Int {
         switch self {
+        case .hdbscan(let m, _): m.width
         case .kmeans(let m): m.width
         case .gaussianMixture(let m): m.width
         case .lensClasses: 1
@@ -46,15 +60,41 @@ enum MicroClusterModel: Sendable {
     /// Labels of `count` rows of ``width`` numbers (row-major).
     func predict(rows: [Double], count: Int) throws -> [Int32] {
         switch self {
-        case .kmeans(let m): try m.predict(rows: rows, count: count)
-        case .gaussianMixture(let m): try m.predict(rows: rows, count: count)
-        case .lensClasses(let c): try c.classify(rows)
+        case .hdbscan(let m, let soft):
+            let k = m.clusterCount
+            guard k > 0 else { return [Int32](repeating: 0, count: count) }
+            let membership = try m.membershipVectors(rows: rows, count: count)
+            var labels = soft == .noiseOnly ? try m.approximatePredict(rows: rows, count: count).labels : [Int32](repeating: -1, count: count)
+            for i in 0..<count where labels[i] < 0 {
+                var best = 0
+                for j in 1..<k where membership[i * k + j] > membership[i * k + best] { best = j }
+                labels[i] = Int32(best)
+            }
+            return labels
+        case .kmeans(let m): return try m.predict(rows: rows, count: count)
+        case .gaussianMixture(let m): return try m.predict(rows: rows, count: count)
+        case .lensClasses(let c): return try c.classify(rows)
         }
     }
 
     /// The bundle section: arrays and attributes.
     var section: (arrays: [String: ModelArray], attributes: [String: String]) {
         switch self {
+        case .hdbscan(let m, let soft):
+            let t = m.condensedTree
+            return ([
+                "rows": .matrix(m.rows, rows: m.count, columns: m.width),
+                "core_distances": .vector(m.coreDistances),
+                "tree_parent": .integers(t.parent.map(Int64.init)),
+                "tree_child": .integers(t.child.map(Int64.init)),
+                "tree_lambda": .vector(t.lambda),
+                "tree_child_size": .integers(t.childSize.map(Int64.init)),
+                "min_cluster_size": .integers([Int64(m.minClusterSize)]),
+                "min_samples": .integers([Int64(m.minSamples)]),
+            ], [
+                "method": method, "selection": m.selection.rawValue, "soft": soft == .everyPoint ? "all" : "noise",
+                "allow_single_cluster": "\(m.allowSingleCluster)",
+            ])
         case .kmeans(let m):
             return ([
                 "cluster_centers": .matrix(m.centres, rows: m.clusters, columns: m.width),
@@ -94,7 +134,31 @@ enum MicroClusterModel: Sendable {
             guard s.count == rank else { throw StageError("model bundle: clustering/\(name) has shape \(s), expected rank \(rank)") }
             return s
         }
+        func integers(_ name: String) throws -> [Int] {
+            guard let v = try array(name).integers else { throw StageError("model bundle: clustering/\(name) must be an integer array") }
+            return v.map(Int.init)
+        }
         switch attributes["method"] {
+        case "hdbscan":
+            let s = try shape("rows", rank: 2)
+            guard let selection = HDBSCANClusterSelection(rawValue: attributes["selection"] ?? "") else {
+                throw StageError("model bundle: unknown HDBSCAN* selection '\(attributes["selection"] ?? "none")'")
+            }
+            let soft: HDBSCANSoftLabelRule
+            switch attributes["soft"] {
+            case "all": soft = .everyPoint
+            case "noise": soft = .noiseOnly
+            case let other: throw StageError("model bundle: unknown HDBSCAN* soft rule '\(other ?? "none")'")
+            }
+            let tree = try HDBSCANCondensedTree(
+                pointCount: s[0], parent: try integers("tree_parent"), child: try integers("tree_child"),
+                lambda: try array("tree_lambda").doubles, childSize: try integers("tree_child_size"))
+            let model = try HDBSCANModel(
+                rows: try array("rows").doubles, count: s[0], width: s[1], condensedTree: tree,
+                coreDistances: try array("core_distances").doubles, minClusterSize: Int(try scalar("min_cluster_size")),
+                minSamples: Int(try scalar("min_samples")), selection: selection,
+                allowSingleCluster: attributes["allow_single_cluster"] == "true")
+            self = .hdbscan(model, soft: soft)
         case "kmeans":
             let s = try shape("cluster_centers", rank: 2)
             self = .kmeans(try KMeansModel(
@@ -115,7 +179,7 @@ enum MicroClusterModel: Sendable {
             case let other: throw StageError("model bundle: unknown LENS class rule '\(other ?? "none")'")
             }
         case let other:
-            throw StageError("model bundle: unknown clustering method '\(other ?? "none")' (this soaplens knows kmeans, gmm, lens_classes)")
+            throw StageError("model bundle: unknown clustering method '\(other ?? "none")' (this soaplens knows hdbscan, kmeans, gmm, lens_classes)")
         }
     }
 }

@@ -44,7 +44,7 @@ import Testing
         let study = try load("cu211.toml")
         #expect(c.system.frameIntervalPS == 1.0)
         #expect(c.system.species == [1: "Cu"])
-        #expect(c.clustering.method == .gmm)
+        #expect(c.clustering.method == .hdbscan)
         #expect(c.clustering.gmm == .init(components: 7, tolerance: 1e-9, maxIterations: 1000, seed: 0))
         #expect(c.clustering.hdbscan == study.clustering.hdbscan)
         // Everything else is the study's Cu(211) configuration.

@@ -82,7 +82,10 @@ import Testing
         return try #require(extraction)
     }
 
-    func checkRoundTrip(_ c: SystemConfiguration, method: String) throws {
+    /// `agreement`: the share of analysed rows the restored model must assign to the label
+    /// written (1 for KMeans, GMM and LENS classes; HDBSCAN* labels training rows by
+    /// `all_points_membership_vectors` but new rows by `membership_vector`, which differ slightly).
+    func checkRoundTrip(_ c: SystemConfiguration, method: String, agreement: Double = 1) throws {
         let options = Self.options(c)
         let summary = try FitPipeline(options: options).run()
         let n = summary.centres
@@ -118,7 +121,10 @@ import Testing
         // The restored model assigns the same rows to the same labels (what the online daemon relies on).
         let features = try Self.features(c, frames: 12)
         let rows = try model.pca.map { try $0.project(features.rows, count: 7 * n) } ?? features.lens
-        #expect(try model.clustering.predict(rows: rows, count: 7 * n) == labels.micro)
+        let predicted = try model.clustering.predict(rows: rows, count: 7 * n)
+        let same = zip(predicted, labels.micro).filter { $0 == $1 }.count
+        #expect(Double(same) >= agreement * Double(7 * n), "\(same) of \(7 * n) rows")
+        if agreement == 1 { #expect(predicted == labels.micro) }
     }
 
     @Test func kmeansModelRoundTrips() throws { try checkRoundTrip(try Self.configuration(clustering: "kmeans"), method: "kmeans") }
@@ -163,9 +169,17 @@ import Testing
         #expect((#expect(throws: StageError.self) { try FittedModel.read(path: damaged) })?.description.contains(damaged) == true)
     }
 
-    @Test func hdbscanIsRefusedWithAWayOut() throws {
-        let error = #expect(throws: StageError.self) { try FitPipeline(options: Self.options(try Self.configuration(clustering: "hdbscan"))) }
-        #expect(error?.description.contains("--clustering gmm") == true)
+    @Test func hdbscanModelRoundTrips() throws {
+        try checkRoundTrip(try Self.configuration(clustering: "hdbscan"), method: "hdbscan", agreement: 0.95)
+        // The restored HDBSCAN* model is the fitted one: same tree, same predictions.
+        let c = try Self.configuration(clustering: "hdbscan")
+        let options = Self.options(c, labels: false)
+        _ = try FitPipeline(options: options).run()
+        let model = try FittedModel.read(path: options.output)
+        guard case .hdbscan(let restored, let soft) = model.clustering else { Issue.record("not an HDBSCAN* model"); return }
+        #expect(soft == .everyPoint && restored.minClusterSize == 20 && restored.minSamples == 20)
+        let refit = try HDBSCAN(minClusterSize: 20).fit(rows: restored.rows, count: restored.count, width: restored.width)
+        #expect(refit.condensedTree == restored.condensedTree && refit.labels == restored.labels)
     }
 
     @Test func aWrongFrameIntervalIsRefusedWithTheStride() throws {

@@ -12,7 +12,10 @@ MDAnalysis and SciPy (conventions §0–§4, the settings of cu211-demo.toml):
   (`GaussianMixture` / `KMeans` with the stored arrays), whose `predict` on scikit-learn's own
   projection must give the labels soaplens wrote; scikit-learn's EM started from the stored
   parameters must stay there (they are a fixed point); and, for information, an independent
-  scikit-learn fit from its own initialisation (adjusted Rand index);
+  scikit-learn fit from its own initialisation (adjusted Rand index); for HDBSCAN*, the
+  `hdbscan` package (default approximate spanning tree, and exact) with the same settings on
+  scikit-learn's projection, labelled by the same soft rule: adjusted Rand index of the
+  labels (≥ 0.99 against the exact tree, which is what soaplens computes);
 * transitions: SOAPify's counting (label at f → label at f + 1, every atom) on the written
   labels equals the stored counts; probabilities row-normalised;
 * merging: SciPy `pdist(100·P, "correlation")`, `linkage(..., "average")`,
@@ -20,6 +23,7 @@ MDAnalysis and SciPy (conventions §0–§4, the settings of cu211-demo.toml):
 
 Usage:
   python3 scripts/reference/check_fit.py --soaplens .build-release/release/soaplens
+  python3 scripts/reference/check_fit.py --soaplens .build-release/release/soaplens --clustering hdbscan
   python3 scripts/reference/check_fit.py --model m.h5 --labels l.h5     # an existing fit
 
 pip install dscribe==2.1.2 ase MDAnalysis scipy numpy scikit-learn h5py
@@ -41,10 +45,10 @@ sys.path.insert(0, str(HERE))
 import chi_rows  # noqa: E402
 
 
-def run_fit(binary: str, out: Path) -> tuple[Path, Path]:
+def run_fit(binary: str, out: Path, extra: list[str]) -> tuple[Path, Path]:
     model, labels = out / "model.h5", out / "labels.h5"
     cmd = [binary, "fit", str(ROOT / "data/cu211-900K.dump.gz"), "--config", str(ROOT / "configs/cu211-demo.toml"),
-           "--dt", "0.005", "-o", str(model), "--labels", str(labels)]
+           "--dt", "0.005", "-o", str(model), "--labels", str(labels)] + extra
     print("$", " ".join(cmd))
     subprocess.run(cmd, check=True)
     return model, labels
@@ -55,9 +59,11 @@ def main() -> int:
     ap.add_argument("--soaplens", help="the soaplens binary (runs the fit)")
     ap.add_argument("--model")
     ap.add_argument("--labels")
+    ap.add_argument("--clustering", help="override clustering.method (hdbscan, gmm, kmeans)")
     args = ap.parse_args()
     if args.soaplens:
-        model_path, labels_path = run_fit(args.soaplens, Path(tempfile.mkdtemp(prefix="soaplens-fit-check-")))
+        extra = ["--clustering", args.clustering] if args.clustering else []
+        model_path, labels_path = run_fit(args.soaplens, Path(tempfile.mkdtemp(prefix="soaplens-fit-check-")), extra)
     elif args.model and args.labels:
         model_path, labels_path = Path(args.model), Path(args.labels)
     else:
@@ -128,8 +134,23 @@ def main() -> int:
         km.cluster_centers_ = centres
         agree = np.mean(km.predict(Xs) == labels)
         check("kmeans predict", agree >= 0.9999, f"sklearn predict with the stored centres = written labels on {agree:.6f} of rows")
+    elif method == "hdbscan":
+        import hdbscan
+        g = m["clustering"]
+        mcs, ms = int(g["min_cluster_size"][0]), int(g["min_samples"][0])
+        soft_all = g.attrs["soft"] == "all"
+        for approx in (True, False):
+            c = hdbscan.HDBSCAN(min_cluster_size=mcs, min_samples=ms, cluster_selection_method=g.attrs["selection"],
+                                prediction_data=True, approx_min_span_tree=approx).fit(X)
+            soft = np.argmax(hdbscan.all_points_membership_vectors(c), axis=1) if c.labels_.max() >= 0 else np.zeros(len(X), int)
+            ref_labels = soft if soft_all else np.where(c.labels_ >= 0, c.labels_, soft)
+            ari = adjusted_rand_score(ref_labels, labels)
+            name = "default (approximate MST)" if approx else "approx_min_span_tree=False (exact MST)"
+            # The package's default spanning tree is approximate; soaplens computes the exact one.
+            check(f"hdbscan vs package {name}", ari >= (0.99 if not approx else 0.98),
+                  f"package {c.labels_.max() + 1} clusters, {np.sum(c.labels_ < 0)} noise; ARI of the written labels {ari:.5f}")
     else:
-        print(f"note: clustering method {method}: no scikit-learn check here")
+        print(f"note: clustering method {method}: no reference check here")
 
     # Transitions (SOAPify's counting) and merging (SciPy).
     kc = m["transitions/micro_counts"].shape[0]
