@@ -6,8 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/bootstrap.sh
-swift build -c release --product soaplens
-bin="$(swift build -c release --show-bin-path)/soaplens"
+bin="$(scripts/build.sh)"
 endpoint="${SOAPLENS_ENDPOINT:-tcp://127.0.0.1:5555}"
 
 # The daemon connects and waits; the replayer binds, waits for the subscription, publishes.

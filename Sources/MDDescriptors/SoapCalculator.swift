@@ -1,3 +1,4 @@
+import CTargetFeatures
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -66,6 +67,11 @@ public struct SoapCalculator: Sendable {
         }
         blockOffsets = offsets
     }
+
+    /// Whether this build's SOAP kernels use fused multiply-add: true when compiled for a CPU
+    /// that has it (`scripts/build.sh`: `-target-cpu native`; or AArch64), false for the
+    /// portable x86-64 baseline, which runs SOAP about 2× slower on the same CPU.
+    public static var usesFusedMultiplyAdd: Bool { soaplens_target_has_fma() != 0 }
 
     /// Number of online processors (at least 1).
     public static var onlineCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }

@@ -81,6 +81,7 @@ struct DescribeCommand: ParsableCommand {
         let logger = try global.makeLogger("soaplens.describe")
         let sourceOptions = try source.sourceOptions()
         let lensSettings = try lensOptions.settings(typeNames: sourceOptions.speciesMap)
+        if soap, let warning = SoapLensBuild.soapBuildWarning { OutputSink.standardError.write("soaplens describe: note: \(warning)") }
         let options = DescribeOptions(
             files: files, format: try source.trajectoryFormat(), source: sourceOptions, start: start,
             stop: stop, stride: stride, cutoff: lensSettings.cutoff, lag: lensSettings.lag, window: lensSettings.window,

@@ -61,6 +61,9 @@ struct FitCommand: ParsableCommand {
             OutputSink.standardError.write("soaplens fit: error: \(error)")
             throw ExitCode.failure
         }
+        if configuration.features.mode.usesSoap, let warning = SoapLensBuild.soapBuildWarning {
+            OutputSink.standardError.write("soaplens fit: note: \(warning)")
+        }
         for section in configuration.reservedSections {
             OutputSink.standardError.write("soaplens fit: warning: [\(section)] in \(config) is not used by fit (reserved for the daemon)")
         }
