@@ -20,6 +20,25 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
+/// Which frames of the input files a command reads (`replay`, `describe`, `fit`): indices
+/// count across all files, 0-based.
+struct FrameRangeArguments: ParsableArguments {
+    @Option(name: .long, help: "First frame (0-based, over all files).")
+    var start: Int = 0
+
+    @Option(name: .long, help: "Stop before this frame.")
+    var stop: Int?
+
+    @Option(name: .long, help: "Use every K-th frame.")
+    var stride: Int = 1
+
+    func validate() throws {
+        if start < 0 { throw ValidationError("--start must be ≥ 0") }
+        if stride < 1 { throw ValidationError("--stride must be ≥ 1") }
+        if let stop, stop < start { throw ValidationError("--stop (\(stop)) must not be before --start (\(start))") }
+    }
+}
+
 /// Source options shared by every command that reads trajectories (`replay`, later
 /// `describe`, `fit`).
 struct SourceArguments: ParsableArguments {

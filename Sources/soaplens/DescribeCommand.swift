@@ -47,14 +47,7 @@ struct DescribeCommand: ParsableCommand {
 
     @OptionGroup var lensOptions: LensArguments
 
-    @Option(name: .long, help: "First frame (0-based).")
-    var start: Int = 0
-
-    @Option(name: .long, help: "Stop before this frame.")
-    var stop: Int?
-
-    @Option(name: .long, help: "Use every K-th frame.")
-    var stride: Int = 1
+    @OptionGroup var frames: FrameRangeArguments
 
     @Option(name: .shortAndLong, help: "Output HDF5 file.")
     var output: String
@@ -83,8 +76,8 @@ struct DescribeCommand: ParsableCommand {
         let lensSettings = try lensOptions.settings(typeNames: sourceOptions.speciesMap)
         if soap, let warning = SoapLensBuild.soapBuildWarning { OutputSink.standardError.write("soaplens describe: note: \(warning)") }
         let options = DescribeOptions(
-            files: files, format: try source.trajectoryFormat(), source: sourceOptions, start: start,
-            stop: stop, stride: stride, cutoff: lensSettings.cutoff, lag: lensSettings.lag, window: lensSettings.window,
+            files: files, format: try source.trajectoryFormat(), source: sourceOptions, start: frames.start,
+            stop: frames.stop, stride: frames.stride, cutoff: lensSettings.cutoff, lag: lensSettings.lag, window: lensSettings.window,
             polyorder: lensSettings.polyorder, centres: lensSettings.centres, lensEnvironment: lensSettings.environment,
             output: output, computeLens: lens,
             soap: soap ? SoapOptions(

@@ -27,14 +27,7 @@ struct FitCommand: ParsableCommand {
     @Option(name: .long, help: "Also write the labels of every analysed frame and centre here (HDF5).")
     var labels: String?
 
-    @Option(name: .long, help: "First frame (0-based).")
-    var start: Int = 0
-
-    @Option(name: .long, help: "Stop before this frame.")
-    var stop: Int?
-
-    @Option(name: .long, help: "Use every K-th frame.")
-    var stride: Int = 1
+    @OptionGroup var frames: FrameRangeArguments
 
     @Option(name: .long, help: "SOAP worker threads (default: all cores).")
     var threads: Int?
@@ -48,8 +41,6 @@ struct FitCommand: ParsableCommand {
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1") }
-        if stride < 1 { throw ValidationError("--stride must be ≥ 1") }
-        if start < 0 { throw ValidationError("--start must be ≥ 0") }
     }
 
     func run() throws {
@@ -68,8 +59,8 @@ struct FitCommand: ParsableCommand {
             OutputSink.standardError.write("soaplens fit: warning: [\(section)] in \(config) is not used by fit (reserved for the daemon)")
         }
         let options = FitOptions(
-            files: files, format: try source.trajectoryFormat(), source: try source.sourceOptions(), start: start, stop: stop,
-            stride: stride, configuration: configuration, output: output, labels: labels, threads: threads,
+            files: files, format: try source.trajectoryFormat(), source: try source.sourceOptions(), start: frames.start, stop: frames.stop,
+            stride: frames.stride, configuration: configuration, output: output, labels: labels, threads: threads,
             acceptIntervalMismatch: acceptInterval)
         do {
             let summary = try FitPipeline(options: options) { OutputSink.standardOutput.write($0) }.run()

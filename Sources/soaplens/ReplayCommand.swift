@@ -35,14 +35,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .long, help: "Frames per second (default: as fast as the socket takes them).")
     var rate: Double?
 
-    @Option(name: .long, help: "First frame (0-based, over all files).")
-    var start: Int = 0
-
-    @Option(name: .long, help: "Stop before this frame.")
-    var stop: Int?
-
-    @Option(name: .long, help: "Publish every K-th frame.")
-    var stride: Int = 1
+    @OptionGroup var frames: FrameRangeArguments
 
     @Flag(name: .long, help: "Start over when done; each pass is a new run id.")
     var loop = false
@@ -81,8 +74,8 @@ struct ReplayCommand: ParsableCommand {
         let options = ReplayOptions(
             files: files, format: try source.trajectoryFormat(), source: try source.sourceOptions(),
             mode: push != nil ? .push : .publish,
-            endpoint: push ?? publish ?? WireProtocol.defaultFrameEndpoint, rate: rate, start: start, stop: stop,
-            stride: stride, loop: loop, follow: follow, waitForSubscriber: !noWait, waitTimeout: waitTimeout,
+            endpoint: push ?? publish ?? WireProtocol.defaultFrameEndpoint, rate: rate, start: frames.start, stop: frames.stop,
+            stride: frames.stride, loop: loop, follow: follow, waitForSubscriber: !noWait, waitTimeout: waitTimeout,
             runID: runId, runPerFile: runPerFile, precision: float32 ? .float32 : .float64)
         let stopFlag = StopFlag()
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { stopFlag.set() }

