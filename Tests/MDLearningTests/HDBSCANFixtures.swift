@@ -21,8 +21,9 @@ enum HDBSCANFixtures {
         }
     }
 
-    static func meta() throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("hdbscan.json"))) as! [String: Any]
+    /// The metadata of a fixture set: `hdbscan.json` (Cu(211)) or `au309.json` (Au-309).
+    static func meta(_ name: String = "hdbscan.json") throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent(name))) as! [String: Any]
     }
 
     /// Adjusted Rand index of two labellings (noise −1 counted as one more label, as

@@ -17,7 +17,20 @@ Conventions (../shared/reference/conventions.md §0–§4):
 Usage as a module: `rows = chi_rows.build(root)` (cached in $TMPDIR/soaplens-chi-cache.npz,
 keyed by the dump's SHA-256). Returns a dict with `chi` (F·N × 577), `soap` (F·N × 576),
 `lens` (F·N,), `lens_raw_smoothed` (N × n, unclipped), `steps` (F,), `centre_ids` (N,),
-`frames` (the analysed frame indices). Run directly, it prints the shapes.
+`frames` (the analysed frame indices). Run directly, it prints the shapes (`--au309`: those
+of `build_au309`).
+
+`chi_rows.build_au309(root)`: the same construction for the study's second system, the bundled
+Au-309 icosahedron (data/au309-200K.dump.gz, 200 frames 10 ps apart; data/README.md), with the
+study's Au-NP settings (conventions §1, §4):
+* centres and environment: all 309 atoms (SOAP and LENS alike), ids in dump order (sorted);
+* SOAP: dscribe 2.1.2, species [Au], r_cut 4.48, n_max = l_max = 8, σ 1, GTO, no weighting,
+  non-periodic (an isolated particle in a 100 Å `ff ff ff` box), full 576 layout, unit length;
+* LENS: neighbour-id sets with 0 < d² < (4.48 − 1e-6)² among all atoms (dynsight's rule;
+  float64 brute force, no images), δ per interval, savgol_filter(δ, 100, 2) (mode interp),
+  clipped to [0, 1];
+* T = 200 frames → n = 199 intervals → analysed frames [50, 149): F = 99, 30,591 rows
+  (frame-major). Cached in $TMPDIR/soaplens-chi-au309-cache-<sha>.npz.
 
 pip install dscribe==2.1.2 ase MDAnalysis scipy numpy
 """
@@ -103,7 +116,78 @@ def build(root: Path = ROOT) -> dict:
     return out
 
 
+AU309_DUMP = ROOT / "data" / "au309-200K.dump.gz"
+AU309_R_CUT = 4.48
+AU309_WINDOW = 100
+AU309_FRAMES = 200
+LENS_EPS = 1e-6  # dynsight: neighbours at d² < (r_cut − 1e-6)²
+
+
+def lens_sets_open(pos: np.ndarray, r_cut: float):
+    """Neighbour-id sets of every atom among all atoms, no periodic images, float64:
+    j ≠ i with 0 < d² < (r_cut − 1e-6)² (dynsight's rule), as a boolean N × N matrix."""
+    d = pos[None, :, :] - pos[:, None, :]
+    d2 = np.einsum("ijk,ijk->ij", d, d)
+    return (d2 > 0.0) & (d2 < (r_cut - LENS_EPS) ** 2)
+
+
+def lens_delta_dense(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """δ_i = |A_i Δ B_i| / (|A_i| + |B_i|), 0 when both sets are empty (boolean rows)."""
+    na, nb = a.sum(axis=1), b.sum(axis=1)
+    inter = (a & b).sum(axis=1)
+    den = na + nb
+    out = np.zeros(len(na))
+    nz = den > 0
+    out[nz] = (den[nz] - 2 * inter[nz]) / den[nz]
+    return out
+
+
+def build_au309(root: Path = ROOT) -> dict:
+    """χ of the bundled Au-309 run with the study's Au-NP settings (see the module docstring);
+    same keys as `build`, plus `lens_raw` (N × n, δ before smoothing)."""
+    dump = root / "data" / "au309-200K.dump.gz"
+    digest = hashlib.sha256(dump.read_bytes()).hexdigest()[:16]
+    cache = Path(tempfile.gettempdir()) / f"soaplens-chi-au309-cache-{digest}.npz"
+    if cache.exists():
+        data = np.load(cache)
+        return {k: data[k] for k in data.files}
+
+    sys.path.insert(0, str(HERE))
+    import make_lens_fixtures as lf  # noqa: E402  (the dump reader)
+    import scipy.signal
+    from ase import Atoms
+    from dscribe.descriptors import SOAP
+
+    steps, ids, positions, lo, hi, boundary = lf.read_dump(dump, AU309_FRAMES)
+    assert boundary == ["ff", "ff", "ff"], boundary
+    T, N = positions.shape[:2]
+    # An isolated particle: nothing may come near the box walls (no images are used).
+    assert positions.min() > lo.max() + AU309_R_CUT and positions.max() < hi.min() - AU309_R_CUT
+    sets = [lens_sets_open(positions[t], AU309_R_CUT) for t in range(T)]
+    delta = np.stack([lens_delta_dense(sets[t], sets[t + 1]) for t in range(T - 1)], axis=1)  # N × n
+    smoothed = scipy.signal.savgol_filter(delta, AU309_WINDOW, POLYORDER, axis=1)
+
+    n = T - 1
+    frames = np.arange(AU309_WINDOW // 2, n - AU309_WINDOW // 2)
+    soap = SOAP(species=[79], r_cut=AU309_R_CUT, n_max=8, l_max=8, sigma=1.0, rbf="gto", weighting=None,
+                average="off", compression={"mode": "off", "species_weighting": None}, periodic=False,
+                sparse=False, dtype="float64")
+    blocks = []
+    for t in frames:
+        atoms = Atoms(numbers=np.full(N, 79), positions=positions[t], pbc=False)
+        blocks.append(expand_full(soap.create(atoms, centers=list(range(N)), n_jobs=1)))
+    soap_rows = np.concatenate(blocks)  # frame-major
+    lens_rows = np.clip(smoothed[:, frames].T.reshape(-1), 0.0, 1.0)
+    chi = np.concatenate([soap_rows, lens_rows[:, None]], axis=1)
+    out = {
+        "chi": chi, "soap": soap_rows, "lens": lens_rows, "lens_raw_smoothed": smoothed, "lens_raw": delta,
+        "steps": np.asarray(steps)[frames], "centre_ids": ids, "frames": frames,
+    }
+    np.savez(cache, **out)
+    return out
+
+
 if __name__ == "__main__":
-    data = build()
+    data = build_au309() if "--au309" in sys.argv[1:] else build()
     for key, value in data.items():
         print(key, value.shape, value.dtype)
