@@ -9,7 +9,10 @@
 # usage: Benchmarks/scripts/run-benchmarks.sh [OUT]     (default OUT: /tmp/soaplens-bench-<UTC time>)
 # env:   RUNS (3), MAIN_SCRATCH (.build-release), BENCH_SCRATCH (Benchmarks/.build-release),
 #        SKIP_BUILD=1 to reuse existing builds, ONLY="ingest lens soap learning" (default) or a subset,
-#        LEARNING_ROWS (/tmp/soaplens-learning-400000x577.f64, made by learning_data.py if missing).
+#        LEARNING_ROWS (/tmp/soaplens-learning-400000x577.f64, made by learning_data.py if missing);
+#        ONLY=hdbscan (never in the default list: ≈ 40 min) runs HDBSCAN* against the hdbscan package,
+#        HDBSCAN_PREFIX (/tmp/soaplens-hdbscan, files made by hdbscan_data.py if missing),
+#        HDBSCAN_PEER_RUNS (1: runs of each package variant; the exact one on 424k rows takes ≈ 8 min).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${1:-/tmp/soaplens-bench-$(date -u +%Y%m%dT%H%M%SZ)}"
@@ -50,6 +53,9 @@ fi
     echo "swift: $(swift --version 2>/dev/null | head -1)"
     echo "libzmq (system): $(dpkg-query -W -f='${Version}' libzmq5 2>/dev/null || echo unknown)"
     echo "python: $(python3 -c 'import sys,zmq,numpy;print(sys.version.split()[0],"pyzmq",zmq.pyzmq_version(),"bundled libzmq",zmq.zmq_version(),"numpy",numpy.__version__)')"
+    if [[ " $ONLY " == *" hdbscan "* ]]; then
+        echo "hdbscan: $(python3 -c 'import hdbscan,sklearn,numpy;from importlib.metadata import version;print("hdbscan",version("hdbscan"),"scikit-learn",sklearn.__version__,"numpy",numpy.__version__)')"
+    fi
     if [[ " $ONLY " == *" learning "* ]]; then
         echo "learning: $(python3 -c 'import sklearn,numpy,scipy,threadpoolctl as t;b=[i for i in t.threadpool_info() if i["user_api"]=="blas"];print("scikit-learn",sklearn.__version__,"numpy",numpy.__version__,"scipy",scipy.__version__,"numpy BLAS",b[0]["internal_api"],b[0]["version"],b[0].get("architecture",""))'); Swift BLAS: Debian libopenblas0-pthread $(dpkg-query -W -f='${Version}' libopenblas0-pthread 2>/dev/null || echo unknown), LAPACKE $(dpkg-query -W -f='${Version}' liblapacke 2>/dev/null || echo unknown)"
     fi
@@ -175,6 +181,33 @@ if [[ " $ONLY " == *" learning "* ]]; then
         phase sklearn-learning-all-cores learning_peer "${LEARN_ALL_CORES[@]}"
     fi
     phase swift-learning-1-core-again swift_learning "${LEARN_ONE_CORE[@]}"
+fi
+# HDBSCAN*: Swift and the hdbscan package (default approximate MST and exact MST) on the same
+# 71,100 and 424,000 PCA-reduced rows, min_cluster_size 80, on 1 core (`taskset -c 1`, one BLAS/OMP
+# thread) and on both cores; Swift writes its labels on its first run, the peer reports the ARIs.
+HDBSCAN_PREFIX="${HDBSCAN_PREFIX:-/tmp/soaplens-hdbscan}"
+HDBSCAN_PEER_RUNS="${HDBSCAN_PEER_RUNS:-1}"
+hdbscan_data() { python3 "$ROOT/Benchmarks/scripts/hdbscan_data.py" --prefix "$HDBSCAN_PREFIX" | tee "$OUT/hdbscan-data.log"; }
+swift_hdbscan() {  # swift_hdbscan LABEL_DIR ENV_PREFIX...
+    local labels="$1"
+    shift
+    "$@" "$BENCH" --only hdbscan --runs "$RUNS" --hdbscan-prefix "$HDBSCAN_PREFIX" --hdbscan-labels "$labels" \
+        --json "$RESULTS" | tee -a "$OUT/hdbscan-swift.log"
+}
+hdbscan_peer() {  # hdbscan_peer LABEL_DIR ENV_PREFIX...
+    local labels="$1"
+    shift
+    "$@" python3 "$ROOT/Benchmarks/scripts/hdbscan_peer.py" --runs "$HDBSCAN_PEER_RUNS" --prefix "$HDBSCAN_PREFIX" \
+        --swift-labels "$labels" --json "$RESULTS" 2>&1 | tee -a "$OUT/hdbscan-peer.log"
+}
+if [[ " $ONLY " == *" hdbscan "* ]]; then
+    phase hdbscan-data hdbscan_data
+    phase swift-hdbscan-1-core swift_hdbscan "$OUT/hdbscan-labels-1" "${LEARN_ONE_CORE[@]}"
+    phase package-hdbscan-1-core hdbscan_peer "$OUT/hdbscan-labels-1" "${LEARN_ONE_CORE[@]}"
+    if [[ "$NCPU" -gt 1 ]]; then
+        phase swift-hdbscan-all-cores swift_hdbscan "$OUT/hdbscan-labels-all" "${LEARN_ALL_CORES[@]}"
+        phase package-hdbscan-all-cores hdbscan_peer "$OUT/hdbscan-labels-all" "${LEARN_ALL_CORES[@]}"
+    fi
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 awk '!/^#/ {n++; l += $2; st += $6; if ($6 > mx) mx = $6; if (n == 1 || $2 < lo) lo = $2; if ($2 > hi) hi = $2}

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Turns the JSON lines written by SoapLensBenchmarks, end_to_end.py, python_peer.py and
-lens_peer.py, soap_peer.py, featomic_peer.py and learning_peer.py into Markdown tables: per benchmark and variant, the median over runs and the
+lens_peer.py, soap_peer.py, featomic_peer.py, learning_peer.py and hdbscan_peer.py into Markdown tables: per benchmark and variant, the median over runs and the
 spread (min–max), plus the Swift/Python ratios. Usage: summarize.py results.jsonl [more.jsonl ...]
 """
 import json
@@ -107,6 +107,8 @@ def main(paths):
         soap_tables(g)
     if any(b.startswith("learning.") for b in benches):
         learning_tables(g)
+    if any(b.startswith("hdbscan.") for b in benches):
+        hdbscan_tables(g)
 
 
 def soap_tables(g):
@@ -190,6 +192,62 @@ def learning_tables(g):
     if checks:
         print("\n| cores | agreement (scikit-learn vs Swift, first run) |\n|---|---|")
         print("\n".join(checks))
+
+
+# HDBSCAN* steps: (step, description, metric, unit, digits).
+HDBSCAN_STEPS = [
+    ("fit", "fit (hard labels + prediction data)", "time_s", "s", 2),
+    ("fit-soft", "fit + all-points membership vectors + argmax", "time_s", "s", 2),
+    ("predict", "per 900-row frame: approximate_predict + membership vector", "ms_per_frame_p50", "ms", 1),
+]
+
+
+def hdbscan_tables(g):
+    """HDBSCAN* (min_cluster_size 80) on PCA-reduced χ rows: Swift vs the hdbscan package's
+    default (approximate MST) and exact MST, same files, same core count; adjusted Rand
+    indices of the package's labels against Swift's."""
+    sizes = sorted({int(b.rsplit(".", 1)[1]) for b, _ in g if b.startswith("hdbscan.swift.")})
+    variants = sorted({v for b, v in g if b.startswith("hdbscan.")})
+    rows, agree = [], []
+    for variant in variants:
+        for n in sizes:
+            for step, label, key, unit, digits in HDBSCAN_STEPS:
+                s_runs = [m[key] for m in g.get((f"hdbscan.swift.{step}.{n}", variant), []) if key in m]
+                if not s_runs:
+                    continue
+                cells = [f"{fmt(s_runs, digits)} {unit} ({len(s_runs)})"]
+                for peer in ("package", "package-exact"):
+                    p_runs = [m[key] for m in g.get((f"hdbscan.{peer}.{step}.{n}", variant), []) if key in m]
+                    if p_runs:
+                        cells += [f"{fmt(p_runs, digits)} {unit} ({len(p_runs)})",
+                                  f"{statistics.median(p_runs) / statistics.median(s_runs):.1f}"]
+                    else:
+                        cells += ["–", "–"]
+                rows.append(f"| {variant} | {n:,} | {label} | " + " | ".join(cells) + " |")
+            for peer in ("package", "package-exact"):
+                fit = [m for m in g.get((f"hdbscan.{peer}.fit.{n}", variant), []) if "ari_hard_vs_swift" in m]
+                soft = [m for m in g.get((f"hdbscan.{peer}.fit-soft.{n}", variant), []) if "ari_soft_vs_swift" in m]
+                pred = [m for m in g.get((f"hdbscan.{peer}.predict.{n}", variant), []) if "ari_predict_vs_swift" in m]
+                swift = g.get((f"hdbscan.swift.fit.{n}", variant), [{}])[0]
+                if fit:
+                    extra = f"{fit[0]['ari_hard_vs_package_default']:.4f}" if "ari_hard_vs_package_default" in fit[0] else "–"
+                    agree.append(f"| {variant} | {n:,} | {peer} | {fit[0]['ari_hard_vs_swift']:.4f} | "
+                                 f"{soft[0]['ari_soft_vs_swift']:.4f} | {pred[0]['ari_predict_vs_swift']:.4f} | "
+                                 f"{fit[0]['clusters']:.0f} / {fit[0]['noise']:.0f} | "
+                                 f"{swift.get('clusters', float('nan')):.0f} / {swift.get('noise', float('nan')):.0f} | {extra} |")
+    if rows:
+        print("\n### HDBSCAN* on PCA-reduced χ rows × 5, min_cluster_size 80 (Swift MDLearning vs the hdbscan package)\n")
+        print("| cores | rows | step | Swift median (min–max) (runs) | package default (approx. MST) | package / Swift (×) "
+              "| package exact MST | exact / Swift (×) |")
+        print("|---|---:|---|---:|---:|---:|---:|---:|")
+        print("\n".join(rows))
+        print("\nAbove 1: Swift faster. 1 core: `taskset -c 1`, one BLAS/OMP thread, `core_dist_n_jobs=1`; "
+              "2 cores: no pinning, `core_dist_n_jobs=2`. Prediction: median over the 10 held-back frames.")
+    if agree:
+        print("\n| cores | rows | package variant | ARI hard vs Swift | ARI argmax-soft vs Swift | ARI predicted (9,000 held-back) vs Swift "
+              "| package clusters / noise | Swift clusters / noise | ARI exact vs default |")
+        print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
+        print("\n".join(agree))
 
 
 # Swift's LENS routes: the list route (search → neighbour list → id sets) and the daemon's

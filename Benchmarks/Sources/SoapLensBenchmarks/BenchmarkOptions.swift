@@ -3,9 +3,10 @@
 struct BenchmarkOptions {
     /// Which benchmarks: `codec`, `push`, `pubsub`, `lens`, `soap`, `pass` (SOAP + LENS, one search),
     /// `learning` (= `pca` + `gmm` on 400k χ rows; needs `Benchmarks/scripts/learning_data.py`'s file).
-    /// The default is every benchmark but the learning ones.
-    var selected: Set<String> = Self.known.subtracting(Self.learning)
-    static let known: Set<String> = ["codec", "push", "pubsub", "lens", "soap", "pass", "learning", "pca", "gmm"]
+    /// `hdbscan` (HDBSCAN* on PCA-reduced χ rows; needs `Benchmarks/scripts/hdbscan_data.py`'s files).
+    /// The default is every benchmark but the learning and HDBSCAN* ones.
+    var selected: Set<String> = Self.known.subtracting(Self.learning).subtracting(["hdbscan"])
+    static let known: Set<String> = ["codec", "push", "pubsub", "lens", "soap", "pass", "learning", "pca", "gmm", "hdbscan"]
     static let learning: Set<String> = ["learning", "pca", "gmm"]
     /// Measurement runs per variant (medians and spreads are taken over these).
     var runs = 3
@@ -46,6 +47,12 @@ struct BenchmarkOptions {
     /// GMM components and (fixed) EM iterations.
     var gmmComponents = 7
     var gmmIterations = 100
+    /// HDBSCAN* inputs: `<prefix>-<n>x5.f64` per training size and `<prefix>-held-9000x5.f64`.
+    var hdbscanPrefix = HDBSCANBenchmark.defaultPrefix
+    /// HDBSCAN* training sizes (rows).
+    var hdbscanSizes = [71_100, 424_000]
+    /// Directory where run 1 writes the HDBSCAN* labels for `hdbscan_peer.py --swift-labels`.
+    var hdbscanLabelsDir: String?
 
     static let usage = """
         usage: SoapLensBenchmarks [--only codec,push,pubsub,lens,soap,pass] [--runs N] [--codec-seconds S]
@@ -55,7 +62,8 @@ struct BenchmarkOptions {
                                   [--soap-au309 FILE] [--soap-calls N] [--soap-variant TEXT]
                                   [--learning-rows FILE] [--learning-labels FILE] [--learning-check FILE]
                                   [--gmm-components K] [--gmm-iterations N]
-               --only learning (= pca,gmm) is never selected by default.
+                                  [--hdbscan-prefix PREFIX] [--hdbscan-sizes N1,N2] [--hdbscan-labels DIR]
+               --only learning (= pca,gmm) and --only hdbscan are never selected by default.
         """
 
     init(arguments: [String]) throws {
@@ -99,6 +107,13 @@ struct BenchmarkOptions {
             case "--learning-check": learningCheckPath = try value(flag)
             case "--gmm-components": gmmComponents = Int(try number(flag))
             case "--gmm-iterations": gmmIterations = Int(try number(flag))
+            case "--hdbscan-prefix": hdbscanPrefix = try value(flag)
+            case "--hdbscan-sizes":
+                hdbscanSizes = try value(flag).split(separator: ",").map { text throws in
+                    guard let n = Int(text), n > 0 else { throw BenchmarkError("--hdbscan-sizes: bad size '\(text)'") }
+                    return n
+                }
+            case "--hdbscan-labels": hdbscanLabelsDir = try value(flag)
             case "-h", "--help": throw BenchmarkError(Self.usage)
             default: throw BenchmarkError("unknown option '\(flag)'\n\(Self.usage)")
             }

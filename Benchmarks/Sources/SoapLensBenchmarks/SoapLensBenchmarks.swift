@@ -31,6 +31,7 @@ struct SoapLensBenchmarks {
         if options.selected.contains("soap") { try runSoap(options, emit: emit) }
         if options.selected.contains("pass") { try runPass(options, emit: emit) }
         if !options.selected.isDisjoint(with: BenchmarkOptions.learning) { try runLearning(options, emit: emit) }
+        if options.selected.contains("hdbscan") { try runHDBSCAN(options, emit: emit) }
         guard !options.selected.isDisjoint(with: ["codec", "push", "pubsub"]) else {
             try output?.close()
             return
@@ -108,6 +109,17 @@ struct SoapLensBenchmarks {
                 run: run, selected: options.selected, labelsPath: options.learningLabelsPath,
                 checkPath: options.learningCheckPath, warmUp: run == 1)
             { emit(result) }
+        }
+    }
+
+    /// Benchmark 7 (``HDBSCANBenchmark``): HDBSCAN* fit, soft clustering and prediction.
+    static func runHDBSCAN(_ options: BenchmarkOptions, emit: (BenchmarkResult) -> Void) throws {
+        let loadStart = MonotonicClock.seconds()
+        let bench = try HDBSCANBenchmark.load(prefix: options.hdbscanPrefix, sizes: options.hdbscanSizes)
+        print("hdbscan: \(bench.sets.map { String($0.count) }.joined(separator: ", ")) rows × \(HDBSCANBenchmark.width) + \(bench.heldCount) held-back rows, read in \(String(format: "%.2f", MonotonicClock.seconds() - loadStart)) s; \(CPUAffinity.allowedCPUCount()) CPU(s) allowed, activeProcessorCount \(ProcessInfo.processInfo.activeProcessorCount)")
+        if let dir = options.hdbscanLabelsDir { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        for run in 1...options.runs {
+            for result in try bench.run(run: run, labelsDir: options.hdbscanLabelsDir, warmUp: run == 1) { emit(result) }
         }
     }
 
