@@ -10,9 +10,9 @@
 # env:   RUNS (3), MAIN_SCRATCH (.build-release), BENCH_SCRATCH (Benchmarks/.build-release),
 #        SKIP_BUILD=1 to reuse existing builds, ONLY="ingest lens soap learning" (default) or a subset,
 #        LEARNING_ROWS (/tmp/soaplens-learning-400000x577.f64, made by learning_data.py if missing);
-#        ONLY=hdbscan (never in the default list: ≈ 40 min) runs HDBSCAN* against the hdbscan package,
+#        ONLY=hdbscan (never in the default list: ≈ 10 min) runs HDBSCAN* against the hdbscan package,
 #        HDBSCAN_PREFIX (/tmp/soaplens-hdbscan, files made by hdbscan_data.py if missing),
-#        HDBSCAN_PEER_RUNS (1: runs of each package variant; the exact one on 424k rows takes ≈ 8 min).
+#        HDBSCAN_PEER_RUNS (1: runs of each package variant; each fit of the 424k rows takes ≈ 2 min).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${1:-/tmp/soaplens-bench-$(date -u +%Y%m%dT%H%M%SZ)}"
