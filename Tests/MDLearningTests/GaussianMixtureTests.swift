@@ -22,18 +22,18 @@ import Testing
         init(components k: Int) throws {
             components = k
             let p = "gmm_k\(k)_"
-            initialWeights = try ClusteringFixtures.doubles(p + "init_weights.bin")
-            initialMeans = try ClusteringFixtures.doubles(p + "init_means.bin")
-            initialPrecisionsCholesky = try ClusteringFixtures.doubles(p + "init_precisions_cholesky.bin")
-            initialLabels = try ClusteringFixtures.int32s(p + "init_labels.bin")
-            weights = try ClusteringFixtures.doubles(p + "weights.bin")
-            means = try ClusteringFixtures.doubles(p + "means.bin")
-            covariances = try ClusteringFixtures.doubles(p + "covariances.bin")
-            precisionsCholesky = try ClusteringFixtures.doubles(p + "precisions_cholesky.bin")
-            labels = try ClusteringFixtures.int32s(p + "labels.bin")
-            scoreSamples50 = try ClusteringFixtures.doubles(p + "score_samples50.bin")
-            proba50 = try ClusteringFixtures.doubles(p + "proba50.bin")
-            let meta = (try ClusteringFixtures.json("gmm.json")["models"] as! [String: Any])["\(k)"] as! [String: Any]
+            initialWeights = try FixtureFolder.learning.doubles(p + "init_weights.bin")
+            initialMeans = try FixtureFolder.learning.doubles(p + "init_means.bin")
+            initialPrecisionsCholesky = try FixtureFolder.learning.doubles(p + "init_precisions_cholesky.bin")
+            initialLabels = try FixtureFolder.learning.int32s(p + "init_labels.bin")
+            weights = try FixtureFolder.learning.doubles(p + "weights.bin")
+            means = try FixtureFolder.learning.doubles(p + "means.bin")
+            covariances = try FixtureFolder.learning.doubles(p + "covariances.bin")
+            precisionsCholesky = try FixtureFolder.learning.doubles(p + "precisions_cholesky.bin")
+            labels = try FixtureFolder.learning.int32s(p + "labels.bin")
+            scoreSamples50 = try FixtureFolder.learning.doubles(p + "score_samples50.bin")
+            proba50 = try FixtureFolder.learning.doubles(p + "proba50.bin")
+            let meta = (try FixtureFolder.learning.jsonObject("gmm.json")["models"] as! [String: Any])["\(k)"] as! [String: Any]
             lowerBound = (meta["lower_bound"] as! NSNumber).doubleValue
             iterations = (meta["n_iter"] as! NSNumber).intValue
         }

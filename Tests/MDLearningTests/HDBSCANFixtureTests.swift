@@ -8,9 +8,9 @@ import Testing
     static let cases: [(String, Int, HDBSCANClusterSelection)] = [("eom80", 80, .eom), ("eom30", 30, .eom), ("leaf30", 30, .leaf)]
 
     static func fitted(_ m: Int, _ selection: HDBSCANClusterSelection) throws -> (HDBSCANModel, [String: Any]) {
-        let meta = try HDBSCANFixtures.meta()
+        let meta = try FixtureFolder.hdbscan.jsonObject("hdbscan.json")
         let count = (meta["rows"] as! NSNumber).intValue, width = (meta["width"] as! NSNumber).intValue
-        let rows = try HDBSCANFixtures.doubles("rows.f64")
+        let rows = try FixtureFolder.hdbscan.doubles("rows.f64")
         let model = try HDBSCAN(minClusterSize: m, selection: selection).fit(rows: rows, count: count, width: width)
         return (model, meta)
     }
@@ -18,9 +18,9 @@ import Testing
     @Test(arguments: cases)
     func fitMatchesThePackage(_ name: String, _ m: Int, _ selection: HDBSCANClusterSelection) throws {
         let (model, meta) = try Self.fitted(m, selection)
-        let labels = try HDBSCANFixtures.int32s("\(name)_labels.i4")
-        let probabilities = try HDBSCANFixtures.doubles("\(name)_probabilities.f64")
-        let scores = try HDBSCANFixtures.doubles("\(name)_outlier_scores.f64")
+        let labels = try FixtureFolder.hdbscan.int32s("\(name)_labels.i4")
+        let probabilities = try FixtureFolder.hdbscan.doubles("\(name)_probabilities.f64")
+        let scores = try FixtureFolder.hdbscan.doubles("\(name)_outlier_scores.f64")
         let reference = (meta["cases"] as! [String: Any])[name] as! [String: Any]
         #expect(HDBSCANFixtures.adjustedRandIndex(model.labels, labels) >= 0.99)
         // The labels agree up to the numbering of sibling clusters (which side of a split is
@@ -50,9 +50,9 @@ import Testing
         let (model, meta) = try Self.fitted(m, selection)
         let reference = (meta["cases"] as! [String: Any])[name] as! [String: Any]
         let stored = (reference["membership_rows_stored"] as! NSNumber).intValue
-        let expected = try HDBSCANFixtures.doubles("\(name)_membership.f64")
-        let soft = try HDBSCANFixtures.int32s("\(name)_soft_labels.i4")
-        let hard = try HDBSCANFixtures.int32s("\(name)_labels.i4")
+        let expected = try FixtureFolder.hdbscan.doubles("\(name)_membership.f64")
+        let soft = try FixtureFolder.hdbscan.int32s("\(name)_soft_labels.i4")
+        let hard = try FixtureFolder.hdbscan.int32s("\(name)_labels.i4")
         let map = HDBSCANFixtures.renaming(model.labels, to: hard)
         let membership = model.membershipVectors()
         let k = model.clusterCount
@@ -79,11 +79,11 @@ import Testing
     func predictionMatchesThePackage(_ name: String, _ m: Int, _ selection: HDBSCANClusterSelection) throws {
         let (model, meta) = try Self.fitted(m, selection)
         let held = (meta["held"] as! NSNumber).intValue
-        let rows = try HDBSCANFixtures.doubles("held.f64")
-        let labels = try HDBSCANFixtures.int32s("\(name)_predict_labels.i4")
-        let probabilities = try HDBSCANFixtures.doubles("\(name)_predict_probabilities.f64")
-        let membership = try HDBSCANFixtures.doubles("\(name)_predict_membership.f64")
-        let map = HDBSCANFixtures.renaming(model.labels, to: try HDBSCANFixtures.int32s("\(name)_labels.i4"))
+        let rows = try FixtureFolder.hdbscan.doubles("held.f64")
+        let labels = try FixtureFolder.hdbscan.int32s("\(name)_predict_labels.i4")
+        let probabilities = try FixtureFolder.hdbscan.doubles("\(name)_predict_probabilities.f64")
+        let membership = try FixtureFolder.hdbscan.doubles("\(name)_predict_membership.f64")
+        let map = HDBSCANFixtures.renaming(model.labels, to: try FixtureFolder.hdbscan.int32s("\(name)_labels.i4"))
         let (l, p) = try model.approximatePredict(rows: rows, count: held)
         let agree = zip(l.map { map[$0]! }, labels).filter { $0 == $1 }.count
         #expect(Double(agree) >= 0.99 * Double(held))
@@ -113,9 +113,9 @@ import Testing
     static let minClusterSize = 150
 
     static func fitted() throws -> (HDBSCANModel, [String: Any], [String: Any]) {
-        let meta = try HDBSCANFixtures.meta("au309.json")
+        let meta = try FixtureFolder.hdbscan.jsonObject("au309.json")
         let count = (meta["rows"] as! NSNumber).intValue, width = (meta["width"] as! NSNumber).intValue
-        let rows = try HDBSCANFixtures.doubles("au309_rows.f64")
+        let rows = try FixtureFolder.hdbscan.doubles("au309_rows.f64")
         #expect(rows.count == count * width)
         let model = try HDBSCAN(minClusterSize: minClusterSize).fit(rows: rows, count: count, width: width)
         let reference = (meta["cases"] as! [String: Any])["eom150"] as! [String: Any]
@@ -124,9 +124,9 @@ import Testing
 
     @Test func fitMatchesThePackage() throws {
         let (model, _, reference) = try Self.fitted()
-        let labels = try HDBSCANFixtures.int32s("\(Self.name)_labels.i4")
-        let probabilities = try HDBSCANFixtures.doubles("\(Self.name)_probabilities.f64")
-        let scores = try HDBSCANFixtures.doubles("\(Self.name)_outlier_scores.f64")
+        let labels = try FixtureFolder.hdbscan.int32s("\(Self.name)_labels.i4")
+        let probabilities = try FixtureFolder.hdbscan.doubles("\(Self.name)_probabilities.f64")
+        let scores = try FixtureFolder.hdbscan.doubles("\(Self.name)_outlier_scores.f64")
         #expect(model.labels.count == labels.count)
         #expect(HDBSCANFixtures.adjustedRandIndex(model.labels, labels) >= 0.99)
         #expect(model.clusterCount == (reference["clusters"] as! NSNumber).intValue)
@@ -150,9 +150,9 @@ import Testing
     @Test func softClusteringMatchesThePackage() throws {
         let (model, _, reference) = try Self.fitted()
         let stored = (reference["membership_rows_stored"] as! NSNumber).intValue
-        let expected = try HDBSCANFixtures.doubles("\(Self.name)_membership.f64")
-        let soft = try HDBSCANFixtures.int32s("\(Self.name)_soft_labels.i4")
-        let hard = try HDBSCANFixtures.int32s("\(Self.name)_labels.i4")
+        let expected = try FixtureFolder.hdbscan.doubles("\(Self.name)_membership.f64")
+        let soft = try FixtureFolder.hdbscan.int32s("\(Self.name)_soft_labels.i4")
+        let hard = try FixtureFolder.hdbscan.int32s("\(Self.name)_labels.i4")
         let map = HDBSCANFixtures.renaming(model.labels, to: hard)
         let membership = model.membershipVectors()
         let k = model.clusterCount
@@ -174,11 +174,11 @@ import Testing
     @Test func predictionMatchesThePackage() throws {
         let (model, meta, _) = try Self.fitted()
         let held = (meta["held"] as! NSNumber).intValue
-        let rows = try HDBSCANFixtures.doubles("au309_held.f64")
-        let labels = try HDBSCANFixtures.int32s("\(Self.name)_predict_labels.i4")
-        let probabilities = try HDBSCANFixtures.doubles("\(Self.name)_predict_probabilities.f64")
-        let membership = try HDBSCANFixtures.doubles("\(Self.name)_predict_membership.f64")
-        let map = HDBSCANFixtures.renaming(model.labels, to: try HDBSCANFixtures.int32s("\(Self.name)_labels.i4"))
+        let rows = try FixtureFolder.hdbscan.doubles("au309_held.f64")
+        let labels = try FixtureFolder.hdbscan.int32s("\(Self.name)_predict_labels.i4")
+        let probabilities = try FixtureFolder.hdbscan.doubles("\(Self.name)_predict_probabilities.f64")
+        let membership = try FixtureFolder.hdbscan.doubles("\(Self.name)_predict_membership.f64")
+        let map = HDBSCANFixtures.renaming(model.labels, to: try FixtureFolder.hdbscan.int32s("\(Self.name)_labels.i4"))
         let (l, p) = try model.approximatePredict(rows: rows, count: held)
         let agree = zip(l.map { map[$0]! }, labels).filter { $0 == $1 }.count
         #expect(Double(agree) >= 0.99 * Double(held))

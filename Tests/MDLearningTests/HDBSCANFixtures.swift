@@ -1,31 +1,9 @@
 import Foundation
 
-/// Reads the committed hdbscan 0.8.44 reference (scripts/reference/make_hdbscan_fixtures.py:
-/// 6000 PCA-reduced χ rows of the bundled Cu(211) run and 1000 held-back rows) from
-/// Tests/Fixtures/hdbscan/, relative to this file. Arrays are little-endian, C order.
+/// Helpers for the committed hdbscan 0.8.44 reference (scripts/reference/make_hdbscan_fixtures.py:
+/// 6000 PCA-reduced χ rows of the bundled Cu(211) run and 1000 held-back rows, in
+/// Tests/Fixtures/hdbscan/, read with ``FixtureFolder``): label comparison up to renaming.
 enum HDBSCANFixtures {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/hdbscan")
-
-    static func doubles(_ name: String) throws -> [Double] {
-        let data = try Data(contentsOf: folder.appendingPathComponent(name))
-        return data.withUnsafeBytes { raw in
-            (0..<(data.count / 8)).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) }
-        }
-    }
-
-    static func int32s(_ name: String) throws -> [Int32] {
-        let data = try Data(contentsOf: folder.appendingPathComponent(name))
-        return data.withUnsafeBytes { raw in
-            (0..<(data.count / 4)).map { Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self)) }
-        }
-    }
-
-    /// The metadata of a fixture set: `hdbscan.json` (Cu(211)) or `au309.json` (Au-309).
-    static func meta(_ name: String = "hdbscan.json") throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent(name))) as! [String: Any]
-    }
-
     /// Adjusted Rand index of two labellings (noise −1 counted as one more label, as
     /// scikit-learn's `adjusted_rand_score` does).
     static func adjustedRandIndex(_ a: [Int32], _ b: [Int32]) -> Double {

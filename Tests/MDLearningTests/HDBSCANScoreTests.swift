@@ -11,8 +11,8 @@ import Testing
     func scoresMatchThePackage(_ name: String, _ m: Int, _ selection: HDBSCANClusterSelection) throws {
         let (model, meta) = try HDBSCANFixtureTests.fitted(m, selection)
         let width = (meta["width"] as! NSNumber).intValue
-        let held = try HDBSCANFixtures.doubles("held.f64")
-        let expected = try HDBSCANFixtures.doubles("\(name)_predict_scores.f64")
+        let held = try FixtureFolder.hdbscan.doubles("held.f64")
+        let expected = try FixtureFolder.hdbscan.doubles("\(name)_predict_scores.f64")
         let scores = try model.approximatePredictScores(rows: held, count: held.count / width)
         #expect(scores.count == expected.count)
         // Up to the few rows whose neighbour sits in a sibling cluster joined in another order
@@ -20,8 +20,8 @@ import Testing
         let close = scores.indices.filter { abs(scores[$0] - expected[$0]) < 1e-9 }.count
         #expect(Double(close) >= 0.99 * Double(expected.count), "\(close) of \(expected.count)")
 
-        let training = try HDBSCANFixtures.doubles("rows.f64")
-        let trainExpected = try HDBSCANFixtures.doubles("\(name)_train_scores.f64")
+        let training = try FixtureFolder.hdbscan.doubles("rows.f64")
+        let trainExpected = try FixtureFolder.hdbscan.doubles("\(name)_train_scores.f64")
         let trainScores = try model.approximatePredictScores(rows: Array(training.prefix(200 * width)), count: 200)
         let trainClose = trainScores.indices.filter { abs(trainScores[$0] - trainExpected[$0]) < 1e-9 }.count
         #expect(Double(trainClose) >= 0.99 * 200, "\(trainClose) of 200")

@@ -16,7 +16,7 @@ struct MergeCase: Decodable, CustomTestStringConvertible {
 
     static let all: [MergeCase] = {
         struct File: Decodable { let cases: [MergeCase] }
-        return (try? LearningFixtures.json("merge_cases.json", as: File.self).cases) ?? []
+        return (try? FixtureFolder.learning.json("merge_cases.json", as: File.self).cases) ?? []
     }()
 }
 
@@ -40,7 +40,7 @@ struct TransitionsReference: Decodable {
     let centres: Int
     let cases: [String: Case]
 
-    static func load() throws -> TransitionsReference { try LearningFixtures.json("transitions_reference.json") }
+    static func load() throws -> TransitionsReference { try FixtureFolder.learning.json("transitions_reference.json") }
 }
 
 func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {

@@ -8,11 +8,11 @@ import Testing
     @Test(arguments: [("k7", KMeansDistanceMethod.direct), ("k7", .blas), ("k7empty", .direct), ("k7empty", .blas)])
     func givenCentresMatchScikitLearn(_ case: String, _ method: KMeansDistanceMethod) throws {
         let (rows, count, width) = try ClusteringFixtures.rows()
-        let meta = try ClusteringFixtures.json("kmeans.json")
+        let meta = try FixtureFolder.learning.jsonObject("kmeans.json")
         let reference = meta[`case`] as! [String: Any]
-        let initial = try ClusteringFixtures.doubles("kmeans_\(`case`)_init.bin")
-        let centres = try ClusteringFixtures.doubles("kmeans_\(`case`)_centres.bin")
-        let labels = try ClusteringFixtures.int32s("kmeans_\(`case`)_labels.bin")
+        let initial = try FixtureFolder.learning.doubles("kmeans_\(`case`)_init.bin")
+        let centres = try FixtureFolder.learning.doubles("kmeans_\(`case`)_centres.bin")
+        let labels = try FixtureFolder.learning.int32s("kmeans_\(`case`)_labels.bin")
         let inertia = (reference["inertia"] as! NSNumber).doubleValue
 
         let model = try KMeans(clusters: 7, distanceMethod: method).fit(rows: rows, count: count, width: width, initialCentres: initial)
@@ -29,7 +29,7 @@ import Testing
     /// every row and ends on the single row that was farthest from its centre.
     @Test func emptyClusterIsRelocatedToTheFarthestRow() throws {
         let (rows, count, width) = try ClusteringFixtures.rows()
-        let initial = try ClusteringFixtures.doubles("kmeans_k7empty_init.bin")
+        let initial = try FixtureFolder.learning.doubles("kmeans_k7empty_init.bin")
         let first = try KMeans(clusters: 7, maxIterations: 1).fit(rows: rows, count: count, width: width, initialCentres: initial)
         // After one step, centre 3 is a data row.
         let centre3 = Array(first.centres[15..<20])
@@ -41,7 +41,7 @@ import Testing
     /// `KMeans(7, n_init=10)` to 1e-3 relative, and the same seed gives identical results.
     @Test func plusPlusReachesScikitLearnsBestAndIsReproducible() throws {
         let (rows, count, width) = try ClusteringFixtures.rows()
-        let best = (try ClusteringFixtures.json("kmeans.json")["plusplus_best_inertia"] as! NSNumber).doubleValue
+        let best = (try FixtureFolder.learning.jsonObject("kmeans.json")["plusplus_best_inertia"] as! NSNumber).doubleValue
         let kmeans = KMeans(clusters: 7, initCount: 10, seed: 666)
         let a = try kmeans.fit(rows: rows, count: count, width: width)
         let b = try kmeans.fit(rows: rows, count: count, width: width)

@@ -11,10 +11,10 @@ struct LensClassesReference: Decodable {
 
 @Suite struct LensThresholdClassifierTests {
     @Test func reproducesNotebookClassification() throws {
-        let ref: LensClassesReference = try LearningFixtures.json("lens_classes_reference.json")
-        let values = try LearningFixtures.floatsAsDoubles("lens_classes_values.f32")
-        let kmeansLabels = try LearningFixtures.bytesAsInt32("lens_classes_kmeans_labels.u8")
-        let expected = try LearningFixtures.bytesAsInt32("lens_classes_reference.u8")
+        let ref: LensClassesReference = try FixtureFolder.learning.json("lens_classes_reference.json")
+        let values = try FixtureFolder.learning.floatsAsDoubles("lens_classes_values.f32")
+        let kmeansLabels = try FixtureFolder.learning.bytesAsInt32("lens_classes_kmeans_labels.u8")
+        let expected = try FixtureFolder.learning.bytesAsInt32("lens_classes_reference.u8")
         #expect(values.count == 19_800 && kmeansLabels.count == values.count && expected.count == values.count)
 
         let classifier = try LensThresholdClassifier(values: values, labels: kmeansLabels, centres: ref.kmeans_centres)

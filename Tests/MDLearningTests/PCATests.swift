@@ -31,13 +31,13 @@ struct PCAReference: Decodable {
 
     static func load() throws -> Data {
         Data(
-            meta: try LearningFixtures.json("pca_reference.json"),
-            rows: try LearningFixtures.floatsAsDoubles("pca_rows.f32"),
-            mean: try LearningFixtures.doubles("pca_mean.f64"),
-            components10: try LearningFixtures.doubles("pca_components10.f64"),
-            explainedVariance: try LearningFixtures.doubles("pca_explained_variance.f64"),
-            ratio: try LearningFixtures.doubles("pca_explained_variance_ratio.f64"),
-            projection: try LearningFixtures.doubles("pca_projection20x10.f64"))
+            meta: try FixtureFolder.learning.json("pca_reference.json"),
+            rows: try FixtureFolder.learning.floatsAsDoubles("pca_rows.f32"),
+            mean: try FixtureFolder.learning.doubles("pca_mean.f64"),
+            components10: try FixtureFolder.learning.doubles("pca_components10.f64"),
+            explainedVariance: try FixtureFolder.learning.doubles("pca_explained_variance.f64"),
+            ratio: try FixtureFolder.learning.doubles("pca_explained_variance_ratio.f64"),
+            projection: try FixtureFolder.learning.doubles("pca_projection20x10.f64"))
     }
 }
 

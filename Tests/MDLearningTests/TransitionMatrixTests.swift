@@ -21,7 +21,7 @@ import Testing
     @Test func realLabelsMatchReference() throws {
         let ref = try TransitionsReference.load()
         for (name, c) in ref.cases {
-            let labels = try LearningFixtures.bytesAsInt32(c.labels.file)
+            let labels = try FixtureFolder.learning.bytesAsInt32(c.labels.file)
             #expect(labels.count == ref.frames * ref.centres)
             let batch = try TransitionMatrix(frameMajorLabels: labels, atomCount: ref.centres, classCount: c.k)
             #expect(batch.counts == c.counts, "\(name)")
