@@ -32,6 +32,20 @@ struct KDTreeView {
         @inline(__always) func greater(_ a: Double, _ pa: Int32, _ b: Double, _ pb: Int32) -> Bool {
             a > b || (a == b && pa > pb)
         }
+        /// Puts (r, p) at the root of the heap `0..<heapSize` and sifts it down.
+        @inline(__always) func siftDown(_ r: Double, _ p: Int32, heapSize: Int) {
+            var i = 0
+            while true {
+                let l = 2 * i + 1
+                if l >= heapSize { break }
+                var c = l
+                if l + 1 < heapSize && greater(rdist[l + 1], positions[l + 1], rdist[l], positions[l]) { c = l + 1 }
+                guard greater(rdist[c], positions[c], r, p) else { break }
+                rdist[i] = rdist[c]; positions[i] = positions[c]
+                i = c
+            }
+            rdist[i] = r; positions[i] = p
+        }
         func push(_ r: Double, _ p: Int32) {
             if size < k {
                 var i = size
@@ -45,17 +59,7 @@ struct KDTreeView {
                 rdist[i] = r; positions[i] = p
             } else {
                 guard greater(rdist[0], positions[0], r, p) else { return }
-                var i = 0
-                while true {
-                    let l = 2 * i + 1
-                    if l >= k { break }
-                    var c = l
-                    if l + 1 < k && greater(rdist[l + 1], positions[l + 1], rdist[l], positions[l]) { c = l + 1 }
-                    guard greater(rdist[c], positions[c], r, p) else { break }
-                    rdist[i] = rdist[c]; positions[i] = positions[c]
-                    i = c
-                }
-                rdist[i] = r; positions[i] = p
+                siftDown(r, p, heapSize: k)
             }
         }
         var top = 0
@@ -95,17 +99,7 @@ struct KDTreeView {
             n -= 1
             let r = rdist[n], p = positions[n]
             rdist[n] = rdist[0]; positions[n] = positions[0]
-            var i = 0
-            while true {
-                let l = 2 * i + 1
-                if l >= n { break }
-                var c = l
-                if l + 1 < n && greater(rdist[l + 1], positions[l + 1], rdist[l], positions[l]) { c = l + 1 }
-                guard greater(rdist[c], positions[c], r, p) else { break }
-                rdist[i] = rdist[c]; positions[i] = positions[c]
-                i = c
-            }
-            rdist[i] = r; positions[i] = p
+            siftDown(r, p, heapSize: n)
         }
     }
 }
