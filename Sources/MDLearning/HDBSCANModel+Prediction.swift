@@ -38,7 +38,7 @@ extension HDBSCANModel {
         var labels = [Int32](repeating: -1, count: queries)
         var probabilities = [Double](repeating: 0, count: queries)
         let data = prediction
-        guard queries > 0, condensedTree.childSize.contains(where: { $0 > 1 }) else { return (labels, probabilities) }
+        guard queries > 0, prediction.hasClusters else { return (labels, probabilities) }
         let (rd, ix, k) = queryNeighbours(new, count: queries)
         rd.withUnsafeBufferPointer { r in
             ix.withUnsafeBufferPointer { x in
@@ -66,35 +66,16 @@ extension HDBSCANModel {
     /// that of the row's mutual-reachability distance (the neighbour's own λ when the row is a
     /// training row, distance 0). 0 is an inlier as dense as the cluster's core, near 1 an
     /// outlier; not clipped (a row denser than any training row scores below 0), as the
-    /// package. With no cluster in the tree every score is 1. Costs one pass over the
-    /// condensed tree per call plus one k-nearest-neighbour query per row.
+    /// package. With no cluster in the tree every score is 1. Costs one k-nearest-neighbour
+    /// query per row (the subtree maxima are precomputed with the model).
     public func approximatePredictScores(rows new: [Double], count queries: Int) throws(LearningError) -> [Double] {
         guard queries >= 0, new.count == queries * width else {
             throw .dimensionMismatch(expected: width, got: queries > 0 ? new.count / queries : new.count, context: "HDBSCANModel.approximatePredictScores with count \(queries)")
         }
         if let bad = new.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteValue(row: bad / width, column: bad % width) }
         guard queries > 0 else { return [] }
-        let tree = condensedTree
-        let n = tree.pointCount
-        guard tree.childSize.contains(where: { $0 > 1 }) else { return [Double](repeating: 1, count: queries) }
-        // Largest λ among each cluster's rows, then over its subtree (children come after
-        // their parent, so one backward pass carries the maxima up).
-        let clusters = (tree.parent.max() ?? n) - n + 1
-        var subtreeMax = [Double](repeating: -.infinity, count: max(clusters, tree.child.max().map { $0 - n + 1 } ?? 0))
-        var pointParent = [Int](repeating: n, count: n)
-        var pointLambda = [Double](repeating: 0, count: n)
-        for r in tree.parent.indices {
-            let p = tree.parent[r] - n
-            subtreeMax[p] = max(subtreeMax[p], tree.lambda[r])
-            if tree.child[r] < n {
-                pointParent[tree.child[r]] = tree.parent[r]
-                pointLambda[tree.child[r]] = tree.lambda[r]
-            }
-        }
-        for r in tree.parent.indices.reversed() where tree.child[r] >= n {
-            let c = tree.child[r] - n, p = tree.parent[r] - n
-            if subtreeMax[c] > subtreeMax[p] { subtreeMax[p] = subtreeMax[c] }
-        }
+        guard prediction.hasClusters else { return [Double](repeating: 1, count: queries) }
+        let data = prediction
         var scores = [Double](repeating: 0, count: queries)
         let (rd, ix, k) = queryNeighbours(new, count: queries)
         rd.withUnsafeBufferPointer { r in
@@ -102,11 +83,9 @@ extension HDBSCANModel {
                 for i in 0..<queries {
                     let distances = r.baseAddress! + i * k
                     let (q, neighbourLambda) = neighbourAndLambda(rdist: distances, rows: x.baseAddress! + i * k, k: k)
-                    var lambda = neighbourLambda
-                    var nearest = Double.infinity
-                    for j in 0..<k { nearest = min(nearest, distances[j]) }
-                    if nearest == 0 { lambda = pointLambda[q] }
-                    let maxLambda = subtreeMax[pointParent[q] - n]
+                    // Neighbours come nearest first: distance 0 means a training row.
+                    let lambda = distances[0] == 0 ? data.pointLambda[q] : neighbourLambda
+                    let maxLambda = data.subtreeMaxLambda[data.pointCluster[q]]
                     scores[i] = maxLambda > 0 ? (maxLambda - lambda) / maxLambda : 0
                 }
             }

@@ -13,10 +13,15 @@ struct HDBSCANPredictionData: Sendable {
     let parent: [Int]
     let birth: [Double]
     let leafMaxLambda: [Double]
+    /// Per cluster: the largest λ of any row in its subtree (hdbscan's `max_lambdas` of
+    /// `approximate_predict_scores`).
+    let subtreeMaxLambda: [Double]
     /// Per cluster: the label prediction gives it (a prediction cluster and everything below
     /// it share the label), −1 outside; and the λ_max of that prediction cluster.
     let predictedLabel: [Int32]
     let labelMaxLambda: [Double]
+    /// Whether the tree has any cluster below the root (hdbscan's non-empty `cluster_tree`).
+    var hasClusters: Bool { parent.count > 1 }
     /// Per point: the cluster it leaves (index) and its λ.
     let pointCluster: [Int]
     let pointLambda: [Double]
@@ -74,6 +79,12 @@ struct HDBSCANPredictionData: Sendable {
         self.parent = up
         self.birth = birth
         self.leafMaxLambda = leafMax
+        // Children have larger ids than their parents: one pass from the deepest id up.
+        var subtreeMax = leafMax
+        for c in stride(from: k - 1, through: 1, by: -1) where up[c] >= 0 && subtreeMax[c] > subtreeMax[up[c]] {
+            subtreeMax[up[c]] = subtreeMax[c]
+        }
+        self.subtreeMaxLambda = subtreeMax
         self.predictedLabel = predictedLabel
         self.labelMaxLambda = labelMax
         self.pointCluster = pointCluster
