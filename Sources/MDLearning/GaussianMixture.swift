@@ -110,16 +110,9 @@ public struct GaussianMixture: Sendable {
         guard regularisation >= 0, regularisation.isFinite else {
             throw .invalidParameter(name: "regularisation", value: "\(regularisation)", reason: "must be finite and ≥ 0")
         }
-        guard count > 0 else { throw .emptyInput("GaussianMixture rows") }
-        guard width > 0 else { throw .emptyInput("GaussianMixture row width") }
-        guard rows.count == count * width else {
-            throw .dimensionMismatch(expected: width, got: rows.count / count, context: "GaussianMixture rows (\(rows.count) numbers for \(count) rows)")
-        }
+        try RowMatrix.validate(rows, count: count, width: width, what: "GaussianMixture")
         guard count >= components else {
             throw .invalidParameter(name: "components", value: "\(components)", reason: "more components than rows (\(count))")
-        }
-        for (index, value) in rows.enumerated() where !value.isFinite {
-            throw .nonFiniteValue(row: index / width, column: index % width)
         }
     }
 

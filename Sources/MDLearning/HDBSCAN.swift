@@ -53,14 +53,7 @@ public struct HDBSCAN: Sendable {
             throw .invalidParameter(name: "minClusterSize", value: "\(minClusterSize)", reason: "must be at least 2")
         }
         if let s = minSamples, s < 1 { throw .invalidParameter(name: "minSamples", value: "\(s)", reason: "must be at least 1") }
-        guard n >= 2 else { throw .emptyInput("HDBSCAN rows (at least 2 needed)") }
-        guard d >= 1 else { throw .emptyInput("HDBSCAN row width") }
-        guard rows.count == n * d else {
-            throw .dimensionMismatch(expected: d, got: rows.count / n, context: "HDBSCAN rows (\(rows.count) numbers for \(n) rows)")
-        }
-        for (index, value) in rows.enumerated() where !value.isFinite {
-            throw .nonFiniteValue(row: index / d, column: index % d)
-        }
+        try RowMatrix.validate(rows, count: n, width: d, minimumCount: 2, what: "HDBSCAN")
         let predictionSamples = min(effectiveMinSamples, n)
         let fitSamples = max(1, min(n - 1, effectiveMinSamples))
         let tree = rows.withUnsafeBufferPointer { KDTree(rows: $0, count: n, width: d) }

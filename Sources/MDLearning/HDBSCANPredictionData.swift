@@ -120,7 +120,7 @@ struct HDBSCANPredictionData: Sendable {
             for j in 0..<k {
                 var best = Double.greatestFiniteMagnitude
                 for row in exemplarOffsets[j]..<exemplarOffsets[j + 1] {
-                    let dist = KDTree.rdist(x, e.baseAddress! + row * d, d).squareRoot()
+                    let dist = RowMatrix.squaredDistance(x, e.baseAddress! + row * d, d).squareRoot()
                     if dist < best { best = dist }
                 }
                 out[j] = best != 0 ? 1.0 / best : Double.greatestFiniteMagnitude / Double(k)

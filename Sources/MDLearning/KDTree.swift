@@ -122,16 +122,6 @@ struct KDTree: Sendable {
         }
     }
 
-    /// Squared distance between two rows of `width` numbers, summed in feature order.
-    @inline(__always)
-    static func rdist(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ d: Int) -> Double {
-        var s = 0.0
-        for f in 0..<d {
-            let t = a[f] - b[f]
-            s += t * t
-        }
-        return s
-    }
 
     /// Squared distance from a row to the bounding box of `node` (0 inside).
     @inline(__always)

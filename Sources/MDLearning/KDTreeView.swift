@@ -74,7 +74,7 @@ struct KDTreeView {
             let l = Int(left[node])
             if l < 0 {
                 for pos in Int(start[node])..<Int(end[node]) {
-                    let r = KDTree.rdist(x, points + pos * d, d)
+                    let r = RowMatrix.squaredDistance(x, points + pos * d, d)
                     if size < k || r <= rdist[0] { push(r, Int32(pos)) }
                 }
                 continue

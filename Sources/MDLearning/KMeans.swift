@@ -71,16 +71,9 @@ public struct KMeans: Sendable {
         guard initCount >= 1 else { throw .invalidParameter(name: "initCount", value: "\(initCount)", reason: "must be at least 1") }
         guard maxIterations >= 1 else { throw .invalidParameter(name: "maxIterations", value: "\(maxIterations)", reason: "must be at least 1") }
         guard tolerance >= 0, tolerance.isFinite else { throw .invalidParameter(name: "tolerance", value: "\(tolerance)", reason: "must be finite and ≥ 0") }
-        guard count > 0 else { throw .emptyInput("KMeans rows") }
-        guard width > 0 else { throw .emptyInput("KMeans row width") }
-        guard rows.count == count * width else {
-            throw .dimensionMismatch(expected: width, got: rows.count / count, context: "KMeans rows (\(rows.count) numbers for \(count) rows)")
-        }
+        try RowMatrix.validate(rows, count: count, width: width, what: "KMeans")
         guard count >= clusters else {
             throw .invalidParameter(name: "clusters", value: "\(clusters)", reason: "more clusters than rows (\(count))")
-        }
-        for (index, value) in rows.enumerated() where !value.isFinite {
-            throw .nonFiniteValue(row: index / width, column: index % width)
         }
     }
 

@@ -82,7 +82,7 @@ final class KMeansLloyd {
             relocateEmptyClusters()
             averageCentres()
             for j in 0..<k {
-                shift[j] = KMeansPlusPlus.squaredDistance(centresNew + j * d, centres + j * d, d).squareRoot()
+                shift[j] = RowMatrix.squaredDistance(centresNew + j * d, centres + j * d, d).squareRoot()
             }
         } else {
             KMeansAssignment.assign(
@@ -101,7 +101,7 @@ final class KMeansLloyd {
         guard !empty.isEmpty else { return }
         var maximum = 0.0
         for i in 0..<n {
-            work1[i] = KMeansPlusPlus.squaredDistance(x + i * d, centres + Int(labels[i]) * d, d)
+            work1[i] = RowMatrix.squaredDistance(x + i * d, centres + Int(labels[i]) * d, d)
             maximum = max(maximum, work1[i])
         }
         // More clusters than distinct rows: relocating is pointless (sklearn returns here).

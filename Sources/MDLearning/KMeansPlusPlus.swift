@@ -25,7 +25,7 @@ enum KMeansPlusPlus {
         (centres).update(from: x + first * d, count: d)
         var potential = 0.0
         for i in 0..<n {
-            closest[i] = squaredDistance(x + i * d, x + first * d, d)
+            closest[i] = RowMatrix.squaredDistance(x + i * d, x + first * d, d)
             potential += closest[i]
         }
         for c in 1..<max(k, 1) {
@@ -42,7 +42,7 @@ enum KMeansPlusPlus {
                 var candidatePotential = 0.0
                 let xc = x + row * d
                 for i in 0..<n {
-                    candidatePotential += min(closest[i], squaredDistance(x + i * d, xc, d))
+                    candidatePotential += min(closest[i], RowMatrix.squaredDistance(x + i * d, xc, d))
                 }
                 if bestRow < 0 || candidatePotential < bestPotential {
                     bestPotential = candidatePotential
@@ -50,7 +50,7 @@ enum KMeansPlusPlus {
                 }
             }
             let xb = x + bestRow * d
-            for i in 0..<n { closest[i] = min(closest[i], squaredDistance(x + i * d, xb, d)) }
+            for i in 0..<n { closest[i] = min(closest[i], RowMatrix.squaredDistance(x + i * d, xb, d)) }
             potential = bestPotential
             (centres + c * d).update(from: xb, count: d)
         }
@@ -66,15 +66,5 @@ enum KMeansPlusPlus {
             if a[mid] < v { lo = mid + 1 } else { hi = mid }
         }
         return lo
-    }
-
-    @inline(__always)
-    static func squaredDistance(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ d: Int) -> Double {
-        var s = 0.0
-        for f in 0..<d {
-            let t = a[f] - b[f]
-            s += t * t
-        }
-        return s
     }
 }

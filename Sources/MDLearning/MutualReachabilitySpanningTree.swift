@@ -226,7 +226,7 @@ enum MutualReachabilitySpanningTree {
                     let cq = coreRdist[q]
                     if cq > bestW { continue }
                     if componentOf[q] == c { continue }
-                    let r = KDTree.rdist(x, view.points + q * d, d)
+                    let r = RowMatrix.squaredDistance(x, view.points + q * d, d)
                     let w = max(r, coreP, cq)
                     if w < bestW || (w == bestW && q < bestQ) {
                         bestW = w
