@@ -100,15 +100,17 @@ let package = Package(
         ),
 
         // MARK: tests (mirror the targets)
+        // What several test targets share (the seeded generator of randomised tests).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "CShimsTests", dependencies: ["CZMQ", "CHDF5", "CLinAlg", "CZlib"]),
         .testTarget(name: "MDCoreTests", dependencies: ["MDCore"]),
-        .testTarget(name: "MDGeometryTests", dependencies: ["MDCore", "MDGeometry", "MDTrajectory"]),
-        .testTarget(name: "MDSignalTests", dependencies: ["MDSignal"]),
-        .testTarget(name: "MDDescriptorsTests", dependencies: ["MDCore", "MDGeometry", "MDDescriptors", "MDSignal", "MDTrajectory"]),
+        .testTarget(name: "MDGeometryTests", dependencies: ["TestSupport", "MDCore", "MDGeometry", "MDTrajectory"]),
+        .testTarget(name: "MDSignalTests", dependencies: ["TestSupport", "MDSignal"]),
+        .testTarget(name: "MDDescriptorsTests", dependencies: ["TestSupport", "MDCore", "MDGeometry", "MDDescriptors", "MDSignal", "MDTrajectory"]),
         .testTarget(name: "MDLearningTests", dependencies: ["MDLearning"]),
         .testTarget(name: "MDConfigurationTests", dependencies: ["MDConfiguration", "MDCore"]),
         .testTarget(name: "MDArchiveTests", dependencies: ["MDCore", "MDArchive", "HDF5Kit"]),
-        .testTarget(name: "MDWireTests", dependencies: ["MDCore", "MDWire"]),
+        .testTarget(name: "MDWireTests", dependencies: ["TestSupport", "MDCore", "MDWire"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "HDF5KitTests", dependencies: ["HDF5Kit"]),
         .testTarget(name: "MDTrajectoryTests", dependencies: ["MDCore", "MDTrajectory", "HDF5Kit"]),

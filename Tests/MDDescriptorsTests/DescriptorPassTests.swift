@@ -3,6 +3,7 @@ import MDCore
 import MDGeometry
 import MDTrajectory
 import Testing
+import TestSupport
 
 /// One neighbour search for SOAP and LENS: each consumer's view equals its own search's.
 @Suite struct DescriptorPassTests {
@@ -44,7 +45,7 @@ import Testing
 
     @Test("LENS reaching further than SOAP, disjoint environments, two species", arguments: [1, 2])
     func lensBeyondSoap(workers: Int) throws {
-        var rng = Rng(state: 42 + UInt64(workers))
+        var rng = SplitMix64(state: 42 + UInt64(workers))
         let cell = Cell.orthogonal(SIMD3(11, 10, 40), periodicity: Periodicity(true, true, false))
         var positions: [Double] = []
         var numbers: [Int] = []

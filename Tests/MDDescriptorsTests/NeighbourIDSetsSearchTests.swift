@@ -2,6 +2,7 @@ import MDCore
 import MDDescriptors
 import MDGeometry
 import Testing
+import TestSupport
 
 /// `NeighbourIDSets.append(searching:…)` (one streaming pass) against
 /// `append(from: search.compute(…), …)` (list, then sets): identical rows for ascending and
@@ -32,7 +33,7 @@ import Testing
 
     @Test("small periodic cell: atoms seen through several images count once", arguments: [1, 2] as [UInt64])
     func smallCell(seed: UInt64) throws {
-        var rng = Rng(state: seed)
+        var rng = SplitMix64(state: seed)
         let cell = Cell.orthogonal(SIMD3(5.1, 4.7, 6.3))
         let positions = (0..<30).flatMap { _ in [Double.random(in: -3..<8, using: &rng), .random(in: 0..<4.7, using: &rng), .random(in: 0..<6.3, using: &rng)] }
         let ascending = (0..<Int64(10)).map { 3 * $0 + 1 }
@@ -44,7 +45,7 @@ import Testing
 
     @Test("6000 atoms in random index order, few neighbours per centre (the sparse-range path)")
     func sparseRows() throws {
-        var rng = Rng(state: 9)
+        var rng = SplitMix64(state: 9)
         let cell = Cell.orthogonal(SIMD3(50, 50, 50), periodicity: Periodicity(true, false, true))
         var positions: [Double] = []
         for _ in 0..<6000 { positions += [.random(in: 0..<50, using: &rng), .random(in: 0..<50, using: &rng), .random(in: 0..<50, using: &rng)] }

@@ -1,12 +1,13 @@
 import MDCore
 import MDDescriptors
 import Testing
+import TestSupport
 
 /// Rotation, translation, permutation, cell re-expression and thread-count invariance of the
 /// normalised full-layout spectra (all to 1e-10 relative).
 @Suite struct SoapInvarianceTests {
     /// A random two-species cluster (Cu, O) of `count` atoms at least ~1.6 Å apart.
-    static func cluster(_ count: Int, rng: inout Rng) -> ([SIMD3<Double>], [String]) {
+    static func cluster(_ count: Int, rng: inout SplitMix64) -> ([SIMD3<Double>], [String]) {
         var points: [SIMD3<Double>] = []
         while points.count < count {
             let p = SIMD3<Double>(.random(in: -5...5, using: &rng), .random(in: -5...5, using: &rng), .random(in: -5...5, using: &rng))
@@ -16,7 +17,7 @@ import Testing
     }
 
     /// A random orthogonal matrix (columns by Gram–Schmidt), with a reflection when `reflect`.
-    static func orthogonal(rng: inout Rng, reflect: Bool) -> (SIMD3<Double>) -> SIMD3<Double> {
+    static func orthogonal(rng: inout SplitMix64, reflect: Bool) -> (SIMD3<Double>) -> SIMD3<Double> {
         func random() -> SIMD3<Double> { SIMD3(.random(in: -1...1, using: &rng), .random(in: -1...1, using: &rng), .random(in: -1...1, using: &rng)) }
         let u = random()
         let e0 = u / dot(u, u).squareRoot()
@@ -41,7 +42,7 @@ import Testing
 
     @Test(arguments: [false, true])
     func rotationAndReflection(reflect: Bool) throws {
-        var rng = Rng(state: reflect ? 7 : 3)
+        var rng = SplitMix64(state: reflect ? 7 : 3)
         let (points, symbols) = Self.cluster(40, rng: &rng)
         let rotate = Self.orthogonal(rng: &rng, reflect: reflect)
         let a = try spectra(points, symbols)
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func translationAndPermutation() throws {
-        var rng = Rng(state: 11)
+        var rng = SplitMix64(state: 11)
         let (points, symbols) = Self.cluster(40, rng: &rng)
         let a = try spectra(points, symbols)
         let shift = SIMD3<Double>(13.7, -4.2, 100.5)
@@ -84,7 +85,7 @@ import Testing
     }
 
     @Test func threadCountDoesNotChangeBits() throws {
-        var rng = Rng(state: 5)
+        var rng = SplitMix64(state: 5)
         let (points, symbols) = Self.cluster(60, rng: &rng)
         let one = try spectra(points, symbols, threads: 1)
         let three = try spectra(points, symbols, threads: 3)

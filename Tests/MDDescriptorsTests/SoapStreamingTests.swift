@@ -3,6 +3,7 @@ import MDCore
 import MDGeometry
 import MDTrajectory
 import Testing
+import TestSupport
 
 /// The streaming SOAP path: rows that do not depend on the thread count, and the same rows,
 /// bit for bit, when the search is shared with LENS (``DescriptorPass``) at SOAP's radius over
@@ -34,7 +35,7 @@ import Testing
 
     @Test("two species, slab cell, centres partly outside the environment", arguments: [1, 2, 3] as [UInt64])
     func randomSlab(seed: UInt64) throws {
-        var rng = Rng(state: seed)
+        var rng = SplitMix64(state: seed)
         let cell = Cell.orthogonal(SIMD3(9.5, 8.7, 30), periodicity: Periodicity(true, true, false))
         var positions: [Double] = []
         var numbers: [Int] = []

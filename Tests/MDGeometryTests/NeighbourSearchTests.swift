@@ -1,10 +1,11 @@
 import MDCore
 import MDGeometry
 import Testing
+import TestSupport
 
 /// Positions `origin + s·B` for fractional `s` drawn uniformly from `range` on every axis.
 func randomPositions(
-    count: Int, cell: Cell, fractional range: ClosedRange<Double>, using g: inout SeededGenerator
+    count: Int, cell: Cell, fractional range: ClosedRange<Double>, using g: inout SplitMix64
 ) -> [Double] {
     var out: [Double] = []
     for _ in 0..<count {
@@ -16,12 +17,12 @@ func randomPositions(
 }
 
 /// A random subset of `0 ..< n` of about `fraction · n` atoms, in random order.
-func randomSubset(_ n: Int, fraction: Double, using g: inout SeededGenerator) -> [Int32] {
+func randomSubset(_ n: Int, fraction: Double, using g: inout SplitMix64) -> [Int32] {
     (0..<Int32(n)).filter { _ in Double.random(in: 0..<1, using: &g) < fraction }.shuffled(using: &g)
 }
 
 /// A random rotation matrix (rows), from a random unit quaternion.
-func randomRotation(using g: inout SeededGenerator) -> [SIMD3<Double>] {
+func randomRotation(using g: inout SplitMix64) -> [SIMD3<Double>] {
     var q = SIMD4<Double>(
         Double.random(in: -1...1, using: &g), Double.random(in: -1...1, using: &g),
         Double.random(in: -1...1, using: &g), Double.random(in: -1...1, using: &g))
@@ -42,7 +43,7 @@ func rotate(_ v: SIMD3<Double>, _ m: [SIMD3<Double>]) -> SIMD3<Double> {
 struct NeighbourSearchTests {
     @Test("random orthogonal boxes, unwrapped positions, subsets", arguments: [1, 2, 3, 4] as [UInt64])
     func randomOrthogonalBoxes(seed: UInt64) throws {
-        var g = SeededGenerator(seed: seed)
+        var g = SplitMix64(seed: seed)
         let lengths = SIMD3(Double.random(in: 7...13, using: &g), Double.random(in: 7...13, using: &g), Double.random(in: 7...13, using: &g))
         let origin = SIMD3(Double.random(in: -5...5, using: &g), Double.random(in: -5...5, using: &g), Double.random(in: -5...5, using: &g))
         let cell = Cell.orthogonal(lengths, origin: origin)
@@ -58,9 +59,9 @@ struct NeighbourSearchTests {
 
     @Test("random triclinic cells in general orientation", arguments: [11, 12, 13, 14, 15] as [UInt64])
     func randomTriclinicCells(seed: UInt64) throws {
-        var g = SeededGenerator(seed: seed)
+        var g = SplitMix64(seed: seed)
         let l = SIMD3(Double.random(in: 8...12, using: &g), Double.random(in: 8...12, using: &g), Double.random(in: 8...12, using: &g))
-        let tilt = { (scale: Double, g: inout SeededGenerator) in Double.random(in: -0.45...0.45, using: &g) * scale }
+        let tilt = { (scale: Double, g: inout SplitMix64) in Double.random(in: -0.45...0.45, using: &g) * scale }
         let xy = tilt(l.x, &g), xz = tilt(l.x, &g), yz = tilt(l.y, &g)
         let rotation = randomRotation(using: &g)
         let cell = Cell(
@@ -78,7 +79,7 @@ struct NeighbourSearchTests {
 
     @Test("cells smaller than the cutoff list every image, the centre's own included", arguments: [6.0, 9.717])
     func smallCellsWithManyImages(cutoff: Double) throws {
-        var g = SeededGenerator(seed: 77)
+        var g = SplitMix64(seed: 77)
         let cell = Cell(a: SIMD3(2.6, 0, 0), b: SIMD3(0.9, 2.3, 0), c: SIMD3(-0.7, 0.5, 2.1))
         let positions = randomPositions(count: 3, cell: cell, fractional: -0.5...1.5, using: &g)
         let all: [Int32] = [0, 1, 2]
@@ -148,7 +149,7 @@ struct NeighbourSearchTests {
 
     @Test("unwrapped positions several box lengths away give the wrapped result", arguments: [21, 22] as [UInt64])
     func unwrappedPositions(seed: UInt64) throws {
-        var g = SeededGenerator(seed: seed)
+        var g = SplitMix64(seed: seed)
         let cell = Cell(a: SIMD3(9.5, 0.3, -0.2), b: SIMD3(2.1, 8.7, 0.4), c: SIMD3(-1.3, 1.8, 10.2), origin: SIMD3(-3, 2, 0.5))
         let inside = randomPositions(count: 60, cell: cell, fractional: 0.01...0.99, using: &g)
         var outside = inside
@@ -173,7 +174,7 @@ struct NeighbourSearchTests {
 
     @Test("slab periodic along a and b only (tilted c; zero c vector)")
     func slab() throws {
-        var g = SeededGenerator(seed: 31)
+        var g = SplitMix64(seed: 31)
         let tilted = Cell(
             a: SIMD3(8.2, 0, 0), b: SIMD3(2.9, 7.4, 0), c: SIMD3(1.7, -2.2, 30),
             origin: SIMD3(0, 0, -4), periodicity: Periodicity(true, true, false))
@@ -195,7 +196,7 @@ struct NeighbourSearchTests {
 
     @Test("wire periodic along c only, with zero a and b vectors")
     func wire() throws {
-        var g = SeededGenerator(seed: 41)
+        var g = SplitMix64(seed: 41)
         let cell = Cell(a: .zero, b: .zero, c: SIMD3(0.8, -0.6, 2.9), periodicity: Periodicity(false, false, true))
         var positions: [Double] = []
         for _ in 0..<25 {
@@ -209,7 +210,7 @@ struct NeighbourSearchTests {
 
     @Test("a cluster without a cell, and with a cell periodic along no axis")
     func cluster() throws {
-        var g = SeededGenerator(seed: 51)
+        var g = SplitMix64(seed: 51)
         var positions: [Double] = []
         for _ in 0..<120 { positions += (0..<3).map { _ in Double.random(in: -9...9, using: &g) } }
         let centres = randomSubset(120, fraction: 0.3, using: &g)
@@ -271,7 +272,7 @@ struct NeighbourSearchTests {
 
     @Test("centres outside the environment, repeated centres, centres beyond a slab's extent")
     func centresAndEnvironmentSubsets() throws {
-        var g = SeededGenerator(seed: 61)
+        var g = SplitMix64(seed: 61)
         let cell = Cell.orthogonal(SIMD3(10, 11, 40), periodicity: Periodicity(true, true, false))
         var positions = randomPositions(count: 60, cell: cell, fractional: 0...1, using: &g)
         for i in 0..<60 { positions[3 * i + 2] = Double.random(in: 10...20, using: &g) }
@@ -292,7 +293,7 @@ struct NeighbourSearchTests {
 
     @Test("the output does not depend on the parallel chunking and is reproducible")
     func deterministic() throws {
-        var g = SeededGenerator(seed: 71)
+        var g = SplitMix64(seed: 71)
         let cell = Cell(a: SIMD3(15, 0, 0), b: SIMD3(4, 14, 0), c: SIMD3(-3, 2, 16))
         let n = 700
         let positions = randomPositions(count: n, cell: cell, fractional: 0...1, using: &g)
@@ -330,7 +331,7 @@ struct NeighbourSearchTests {
 
     @Test("Frame overload: nil lists mean every atom; empty lists give empty rows")
     func frameOverloadAndEmptyLists() throws {
-        var g = SeededGenerator(seed: 81)
+        var g = SplitMix64(seed: 81)
         let cell = Cell.orthogonal(SIMD3(9, 9, 9))
         let positions = randomPositions(count: 40, cell: cell, fractional: 0...1, using: &g)
         let frame = Frame(

@@ -1,5 +1,6 @@
 @testable import MDGeometry
 import Testing
+import TestSupport
 
 @Suite("Pair keys: order-preserving packing and the allocation-free sort")
 struct PairKeyCodingTests {
@@ -22,7 +23,7 @@ struct PairKeyCodingTests {
 
     @Test("introsort and its heapsort fallback sort like the standard library", arguments: [nil, 0] as [Int?])
     func sortMatchesStandardLibrary(depthLimit: Int?) {
-        var g = SeededGenerator(seed: 5)
+        var g = SplitMix64(seed: 5)
         for count in [0, 1, 2, 3, 15, 16, 17, 40, 333, 2048] {
             for pattern in 0..<4 {
                 var keys: [UInt64] = (0..<count).map { _ in UInt64.random(in: 0..<1 << 40, using: &g) }

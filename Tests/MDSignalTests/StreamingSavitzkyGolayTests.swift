@@ -1,5 +1,6 @@
 import MDSignal
 import Testing
+import TestSupport
 
 @Suite("StreamingSavitzkyGolay")
 struct StreamingSavitzkyGolayTests {

@@ -1,6 +1,7 @@
 import Foundation
 @testable import MDWire
 import Testing
+import TestSupport
 
 @Suite struct JSONParserTests {
     @Test func parsesEveryKindOfValue() throws {
