@@ -8,6 +8,8 @@ struct FixtureFolder: Sendable {
     static let learning = FixtureFolder("learning")
     /// `Tests/Fixtures/hdbscan`: the hdbscan package's references.
     static let hdbscan = FixtureFolder("hdbscan")
+    /// `Tests/Fixtures/online`: SciPy's subspace angles and NumPy's quantiles (the daemon's drift and novelty).
+    static let online = FixtureFolder("online")
 
     let url: URL
 
