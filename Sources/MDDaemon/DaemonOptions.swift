@@ -12,14 +12,17 @@ public struct DaemonOptions: Sendable {
     public var summaryJSONPath: String?
     /// Online LENS (raw and smoothed) per run, or nil.
     public var lens: LensSettings?
+    /// The online analysis against a fitted model (or a bootstrap), or nil.
+    public var online: OnlineOptions?
     /// Individually logged rejections before logging only every 1000th (log-flood guard).
     public var rejectionLogLimit: Int
 
     public init(
         subscriber: FrameSubscriber.Options = FrameSubscriber.Options(), exitOnEnd: Bool = false,
         report: Report.Format = .text, summaryJSONPath: String? = nil, lens: LensSettings? = nil,
-        rejectionLogLimit: Int = 20
+        rejectionLogLimit: Int = 20, online: OnlineOptions? = nil
     ) {
+        self.online = online
         self.lens = lens
         self.subscriber = subscriber
         self.exitOnEnd = exitOnEnd

@@ -40,8 +40,63 @@ public struct DaemonSummary: Sendable, Codable, Equatable {
         }
     }
 
+    /// The online analysis of one run.
+    public struct OnlineRunSummary: Sendable, Codable, Equatable {
+        public var run_id: String
+        /// Why the run was not analysed (settings, frame interval), nil when it was.
+        public var refused: String?
+        /// Frames the run delivered to the analysis, and those skipped to match the model's interval.
+        public var frames_used: Int
+        public var frames_skipped: Int
+        /// Every k-th frame is analysed (1: all).
+        public var stride: Int
+        /// The stream's measured spacing, ps.
+        public var stream_interval_ps: Double?
+        public var analysed_frames: Int
+        /// Stretches ended by lost frames.
+        public var breaks: Int
+        /// Detection lag, analysed frames and ps.
+        public var lag_frames: Int?
+        public var lag_ps: Double?
+        public var warning: String?
+        public var centres: Int
+        /// Live transition counts (row-major, square) between consecutive analysed frames.
+        public var micro_counts: [Int]
+        public var macro_counts: [Int]
+        public var macro_names: [String]
+        /// Centres per macro cluster in the last analysed frame.
+        public var macro_populations: [Int]
+        public var drift_max_angle_degrees: Double?
+        public var drift_fitted_share: Double?
+        public var drift_live_share: Double?
+        /// Projection + assignment + novelty + transitions per analysed frame, ms.
+        public var assignment_ms_mean: Double?
+        public var assignment_ms_p99: Double?
+        /// SOAP + LENS + smoothing per frame, ms.
+        public var descriptor_ms_mean: Double?
+        public var labels_file: String?
+    }
+
+    /// The online analysis: the model and each run.
+    public struct OnlineCounts: Sendable, Codable, Equatable {
+        public var model_id: String?
+        public var model_path: String?
+        public var method: String?
+        /// Whether the model was learnt from the first frames (bootstrap).
+        public var bootstrapped: Bool
+        public var runs: [OnlineRunSummary]
+        public init(model_id: String? = nil, model_path: String? = nil, method: String? = nil, bootstrapped: Bool = false, runs: [OnlineRunSummary] = []) {
+            self.model_id = model_id
+            self.model_path = model_path
+            self.method = method
+            self.bootstrapped = bootstrapped
+            self.runs = runs
+        }
+    }
+
     public var frames: UInt64
     public var lens: LensCounts?
+    public var online: OnlineCounts?
     public var received: UInt64
     public var controls: UInt64
     public var bytes: UInt64
@@ -57,8 +112,9 @@ public struct DaemonSummary: Sendable, Codable, Equatable {
     /// Seconds the daemon ran.
     public var duration_s: Double
 
-    public init(statistics s: IngestStatistics, runs: [RunRecord], duration: Double, lens: LensCounts? = nil) {
+    public init(statistics s: IngestStatistics, runs: [RunRecord], duration: Double, lens: LensCounts? = nil, online: OnlineCounts? = nil) {
         self.lens = lens
+        self.online = online
         frames = s.frames
         received = s.received
         controls = s.controls
@@ -105,6 +161,31 @@ public struct DaemonSummary: Sendable, Codable, Equatable {
         }
         if let lens {
             lines.append("  LENS: \(lens.intervals) intervals, \(lens.smoothed_rows) smoothed rows over \(lens.runs) run(s); \(lens.gap_resets) reset(s) at sequence gaps")
+        }
+        if let online {
+            lines.append("  online: model \(online.model_id ?? "none") (\(online.method ?? "-"))" + (online.bootstrapped ? ", learnt from the first frames → \(online.model_path ?? "?")" : ""))
+            for r in online.runs {
+                if let refused = r.refused {
+                    lines.append("    run \(r.run_id): refused: \(refused)")
+                    continue
+                }
+                var s = "    run \(r.run_id): \(r.analysed_frames) analysed frames × \(r.centres) centres"
+                if r.stride > 1 { s += " (every \(r.stride)-th frame; \(r.frames_skipped) skipped)" }
+                if let lag = r.lag_frames, let ps = r.lag_ps { s += ", lag \(lag) frames = \(Report.fixed(ps, 3)) ps" }
+                if r.breaks > 0 { s += ", \(r.breaks) break(s) at lost frames" }
+                if let a = r.assignment_ms_mean, let d = r.descriptor_ms_mean {
+                    s += "; descriptors \(Report.fixed(d, 2)) ms/frame, assignment \(Report.fixed(a, 3)) ms/frame"
+                }
+                lines.append(s)
+                if !r.macro_populations.isEmpty {
+                    lines.append("      last frame: " + zip(r.macro_names, r.macro_populations).map { "\($0) \($1)" }.joined(separator: ", "))
+                }
+                if let angle = r.drift_max_angle_degrees, let fitted = r.drift_fitted_share, let live = r.drift_live_share {
+                    lines.append("      drift: largest principal angle \(Report.fixed(angle, 2))°, fitted basis explains \(Report.fixed(100 * fitted, 2)) % of the live variance (live basis \(Report.fixed(100 * live, 2)) %)")
+                }
+                if let w = r.warning { lines.append("      WARNING: \(w)") }
+                if let f = r.labels_file { lines.append("      labels → \(f)") }
+            }
         }
         if !rejected.isEmpty {
             lines.append("  rejected by reason: " + rejected.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))

@@ -1,3 +1,4 @@
+import MDConfiguration
 import MDCore
 import MDDescriptors
 import MDLearning
@@ -50,17 +51,21 @@ final class FeatureExtraction {
     /// Smoothed rows seen in the current stretch (their index within it).
     private var stretchIndex = 0
 
+    /// Whether analysed frames are kept in ``rows``, ``lens`` and ``steps`` (fit: yes; the
+    /// online daemon takes each frame from ``consume(_:file:)`` and keeps nothing).
+    let keepsRows: Bool
     /// Analysed rows so far, frame-major (analysed frame f, centre i at row f·N + i).
     private(set) var rows: [Double] = []
     /// Smoothed, clipped LENS of every analysed row (whatever the mode).
     private(set) var lens: [Double] = []
-    /// Step of every analysed frame.
+    /// Step of every analysed frame (kept or not).
     private(set) var steps: [Int64] = []
     /// Frames consumed.
     private(set) var framesRead = 0
 
-    init(first: Frame, settings: Settings) throws {
+    init(first: Frame, settings: Settings, keepsRows: Bool = true) throws {
         self.settings = settings
+        self.keepsRows = keepsRows
         ids = first.ids
         stage = try LensStage(first: first, settings: settings.lens)
         centreIDs = stage.centreIDs
@@ -89,8 +94,10 @@ final class FeatureExtraction {
     /// Analysed frames so far.
     var analysedFrames: Int { steps.count }
 
-    /// Consumes the next frame (`file` names it in errors).
-    func consume(_ frame: Frame, file: String) throws {
+    /// Consumes the next frame (`file` names it in errors); returns the analysed frames that
+    /// became complete (their smoothed LENS is final: ⌊w/2⌋ + lag frames after their own).
+    @discardableResult
+    func consume(_ frame: Frame, file: String) throws -> [CombinedVectorAssembler.Frame] {
         guard frame.ids == ids else {
             throw StageError("\(file): frame at step \(frame.step) has another atom set than the first frame (\(frame.atomCount) atoms, first had \(ids.count)); fit analyses one fixed atom set")
         }
@@ -111,14 +118,36 @@ final class FeatureExtraction {
         }
         framesRead += 1
         if let spectra { try assembler.pushSOAP(step: frame.step, rows: spectra.values) }
+        var analysedFrames: [CombinedVectorAssembler.Frame] = []
         for row in out.smoothed {
             if let analysed = try assembler.pushSmoothedLENS(step: row.step, index: stretchIndex, values: row.values) {
-                rows += analysed.rows
-                lens += analysed.lens
+                if keepsRows {
+                    rows += analysed.rows
+                    lens += analysed.lens
+                }
                 steps.append(analysed.step)
+                analysedFrames.append(analysed)
             }
             stretchIndex += 1
         }
+        return analysedFrames
+    }
+
+    /// A break in the frame sequence (lost frames): the stretch ends, its tail rows are edge
+    /// rows (never analysed), and the next frame starts a new stretch whose first ⌊w/2⌋
+    /// intervals are head edge rows; no δ spans the break. Returns the number of intervals
+    /// the ended stretch had (0 when it was shorter than the window).
+    @discardableResult
+    func breakSequence() -> Int {
+        var intervals = 0
+        do {
+            intervals = try stage.breakSequence().count
+        } catch {
+            // A stretch shorter than the window: nothing was smoothed; the stage has reset.
+        }
+        assembler.endStretch()
+        stretchIndex = 0
+        return intervals
     }
 
     /// The end of the input: the tail rows of the smoothing are edge rows, not analysed.
@@ -129,5 +158,33 @@ final class FeatureExtraction {
             // Fewer intervals than the window: no analysed frame at all (reported by the caller).
         }
         assembler.endStretch()
+    }
+}
+
+extension FeatureExtraction.Settings {
+    /// The feature settings of a system configuration (`fit` and the online daemon alike, so
+    /// both compute the same rows): the centres and environments, LENS and smoothing, SOAP
+    /// (species from the first frame), the mode and the clipping; `threads` SOAP workers.
+    init(configuration c: SystemConfiguration, typeNames: [Int: String], threads: Int?) {
+        let mode: CombinedVectorAssembler.Mode = switch c.features.mode {
+        case .soapAndLens: .soapAndLens
+        case .soap: .soap
+        case .lens: .lens
+        }
+        let lensEnvironment: Selection? = switch c.selection.lensEnvironment {
+        case .centres: nil
+        case .selection(let s): s
+        }
+        let layout: SoapSettings.Layout = c.soap.layout == .full ? .full : .compressed
+        self.init(
+            mode: mode,
+            lens: LensSettings(
+                cutoff: c.lens.rCut ?? 0, lag: c.lens.lag, window: c.lens.window ?? 0, polyorder: c.lens.polyorder,
+                centres: c.selection.centres, environment: lensEnvironment, typeNames: typeNames),
+            soapEnvironment: c.selection.soapEnvironment,
+            soap: .init(
+                rCut: c.soap.rCut ?? 0, nMax: c.soap.nMax, lMax: c.soap.lMax, sigma: c.soap.sigma, layout: layout,
+                normalised: c.soap.normalised, threads: threads),
+            clip: c.lens.clip)
     }
 }

@@ -1,4 +1,5 @@
 import MDConfiguration
+import MDCore
 import MDTrajectory
 
 /// What `soaplens fit` reads, how, and where it writes.
@@ -23,12 +24,16 @@ public struct FitOptions: Sendable {
     public var threads: Int?
     /// Proceed when the frames' spacing differs from `system.frame_interval_ps` (a warning).
     public var acceptIntervalMismatch: Bool
+    /// Frames already in memory, used instead of `files` (the daemon's bootstrap: the first
+    /// frames of a live run), with a description for messages and the provenance.
+    public var frames: (description: String, frames: [Frame])?
 
     public init(
         files: [String], format: TrajectoryFormat? = nil, source: SourceOptions = SourceOptions(), start: Int = 0,
         stop: Int? = nil, stride: Int = 1, configuration: SystemConfiguration, output: String, labels: String? = nil,
-        threads: Int? = nil, acceptIntervalMismatch: Bool = false
+        threads: Int? = nil, acceptIntervalMismatch: Bool = false, frames: (description: String, frames: [Frame])? = nil
     ) {
+        self.frames = frames
         self.files = files
         self.format = format
         self.source = source

@@ -32,7 +32,7 @@ public final class FitPipeline {
     private let progress: (String) -> Void
 
     public init(options: FitOptions, progress: @escaping (String) -> Void = { _ in }) throws {
-        guard !options.files.isEmpty else { throw StageError("no trajectory file given") }
+        guard !options.files.isEmpty || options.frames != nil else { throw StageError("no trajectory file given") }
         guard options.stride >= 1 else { throw StageError("--stride must be ≥ 1, got \(options.stride)") }
         let c = options.configuration
         guard c.lens.rCut != nil, c.lens.window != nil else {
@@ -62,7 +62,7 @@ public final class FitPipeline {
         let scan = TrajectoryScan(
             files: options.files, format: options.format, source: source, start: options.start, stop: options.stop,
             stride: options.stride)
-        summary.framesRead = try scan.forEach { frame, file in
+        summary.framesRead = try forEachFrame(scan) { frame, file in
             try intervals.observe(frame, file: file)
             if extraction == nil {
                 extraction = try FeatureExtraction(first: frame, settings: settings)
@@ -76,7 +76,7 @@ public final class FitPipeline {
                 progress("fit: features: \(extraction!.framesRead) frames read, \(extraction!.analysedFrames) analysed (\(Report.fixed(now - stageStart, 1)) s)")
             }
         }
-        guard let features = extraction else { throw StageError("no frame selected from \(options.files.joined(separator: ", "))") }
+        guard let features = extraction else { throw StageError("no frame selected from \(inputDescription)") }
         try features.finish()
         summary.warnings += intervals.warnings
         summary.measuredIntervalPS = intervals.measured
@@ -100,6 +100,7 @@ public final class FitPipeline {
         var pca: PCAModel?
         let clustering: MicroClusterModel
         let micro: [Int32]
+        var novelty: NoveltyModel?
         if c.features.mode.usesPCAAndClustering {
             var accumulator = try PCAAccumulator(featureCount: features.width)
             try accumulator.add(rows: features.rows, count: rowCount)
@@ -112,6 +113,11 @@ public final class FitPipeline {
                 + model.explainedVarianceRatio.map { Report.fixed($0, 5) }.joined(separator: " ") + " (\(Report.fixed(WallClock.monotonic() - stageStart, 1)) s)")
             stageStart = WallClock.monotonic()
             (clustering, micro) = try cluster(reduced, count: rowCount, width: model.componentCount)
+            // The novelty calibration: the fit's own rows' scores (docs/online.md).
+            novelty = try NoveltyModel(
+                reconstructionErrors: try model.reconstructionErrors(rows: features.rows, reduced: reduced, count: rowCount),
+                clusterScores: try clustering.trainingScores(rows: reduced, count: rowCount, labels: micro),
+                clusterScoreName: clustering.scoreName)
         } else {
             (clustering, micro) = try classifyLens(features.lens)
         }
@@ -155,7 +161,7 @@ public final class FitPipeline {
             lensEnvironmentIDs: features.lensEnvironmentIDs, pca: pca, pcaRule: pca == nil ? "" : pcaRuleText,
             clustering: clustering, microTransitions: microTransitions, macroTransitions: macroTransitions,
             microToMacro: microToMacro, linkage: linkage, mergeCut: mergeCut, microPopulations: microPopulations,
-            macroPopulations: macroPopulations, macroNames: macroNames)
+            macroPopulations: macroPopulations, macroNames: macroNames, novelty: novelty)
         let bundle = model.bundle(provenance: provenance(summary: summary, intervalWarnings: intervals.warnings))
         do {
             summary.modelID = try bundle.write(to: options.output, soaplensVersion: SoapLensBuild.version, created: Self.utcNow())
@@ -187,31 +193,21 @@ public final class FitPipeline {
         return summary
     }
 
+    /// The files' frames, or the frames given in memory.
+    private func forEachFrame(_ scan: TrajectoryScan, _ body: (Frame, String) throws -> Void) throws -> Int {
+        guard let given = options.frames else { return try scan.forEach(body) }
+        for frame in given.frames { try body(frame, given.description) }
+        return given.frames.count
+    }
+
+    /// What was read, for messages.
+    private var inputDescription: String { options.frames?.description ?? options.files.joined(separator: ", ") }
+
     // MARK: the stages' settings
 
     /// Feature settings from the configuration.
     func featureSettings(typeNames: [Int: String]) -> FeatureExtraction.Settings {
-        let c = options.configuration
-        let mode: CombinedVectorAssembler.Mode = switch c.features.mode {
-        case .soapAndLens: .soapAndLens
-        case .soap: .soap
-        case .lens: .lens
-        }
-        let lensEnvironment: Selection? = switch c.selection.lensEnvironment {
-        case .centres: nil
-        case .selection(let s): s
-        }
-        let layout: SoapSettings.Layout = c.soap.layout == .full ? .full : .compressed
-        return FeatureExtraction.Settings(
-            mode: mode,
-            lens: LensSettings(
-                cutoff: c.lens.rCut!, lag: c.lens.lag, window: c.lens.window!, polyorder: c.lens.polyorder,
-                centres: c.selection.centres, environment: lensEnvironment, typeNames: typeNames),
-            soapEnvironment: c.selection.soapEnvironment,
-            soap: .init(
-                rCut: c.soap.rCut ?? 0, nMax: c.soap.nMax, lMax: c.soap.lMax, sigma: c.soap.sigma, layout: layout,
-                normalised: c.soap.normalised, threads: options.threads),
-            clip: c.lens.clip)
+        FeatureExtraction.Settings(configuration: options.configuration, typeNames: typeNames, threads: options.threads)
     }
 
     private var pcaRule: PCAComponentRule {
@@ -279,12 +275,16 @@ public final class FitPipeline {
     /// Inputs, their SHA-256, the frame selection and the date (not part of the model id).
     private func provenance(summary: FitSummary, intervalWarnings: [String]) -> [String: String] {
         var p: [String: String] = [
-            "inputs": options.files.joined(separator: "\n"),
-            "inputs_sha256": options.files.map { SHA256.hexDigest(ofFile: $0) ?? "unreadable" }.joined(separator: "\n"),
+            "inputs": inputDescription,
             "frames": "start \(options.start), stop \(options.stop.map(String.init) ?? "end"), stride \(options.stride): \(summary.framesRead) read, \(summary.analysedFrames) analysed",
-            "command": "soaplens fit",
+            "command": options.frames == nil ? "soaplens fit" : "soaplens run --bootstrap",
             "soaplens_version": SoapLensBuild.version,
         ]
+        if options.frames == nil {
+            p["inputs_sha256"] = options.files.map { SHA256.hexDigest(ofFile: $0) ?? "unreadable" }.joined(separator: "\n")
+        } else {
+            p["frames"] = "the first \(summary.framesRead) frames of the live run: \(summary.analysedFrames) analysed"
+        }
         if let dt = summary.measuredIntervalPS { p["measured_frame_interval_ps"] = "\(dt)" }
         if !intervalWarnings.isEmpty { p["warnings"] = intervalWarnings.joined(separator: "\n") }
         if !options.configuration.source.file.isEmpty { p["configuration_file"] = options.configuration.source.file }

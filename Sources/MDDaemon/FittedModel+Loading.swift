@@ -30,6 +30,17 @@ extension FittedModel {
         }
     }
 
+    /// ``checkCompatible(with:soap:model:)`` before any frame: every setting but the SOAP
+    /// species and width (checked on each run's first frame).
+    func checkCompatibleBeforeFrames(with configuration: SystemConfiguration, model path: String) throws {
+        let known = settings.filter { !ModelSettings.frameDependentKeys.contains($0.key) }
+        let differences = ModelBundle.differences(model: known, current: ModelSettings.beforeFrames(configuration: configuration))
+        guard differences.isEmpty else {
+            throw StageError(
+                "the model \(path) was fitted with other settings than those in use:\n  " + differences.joined(separator: "\n  "))
+        }
+    }
+
     /// The macro cluster names in use: the configuration's `[macro] names` where given, the
     /// model's defaults elsewhere.
     func macroNames(with configuration: SystemConfiguration) -> [String] {

@@ -12,7 +12,9 @@ import MDLearning
 ///   `macro_probabilities` (row-normalised, zero rows stay zero), square;
 /// * `merge`: `micro_to_macro` (int64, one per micro cluster); with merging on, `linkage`
 ///   ((m − 1) × 4, SciPy's) and `cut`; attribute `enabled`;
-/// * `populations`: `micro` and `macro` (int64): analysed rows per cluster in the fit.
+/// * `populations`: `micro` and `macro` (int64): analysed rows per cluster in the fit;
+/// * `novelty` (bundles from this version on): the calibration of the online novelty score,
+///   see ``NoveltyModel``.
 struct FittedModel: Sendable {
     /// The settings a user of the model must match (``ModelSettings``).
     var settings: [String: String]
@@ -37,6 +39,8 @@ struct FittedModel: Sendable {
     var macroPopulations: [Int]
     /// Default names of the macro clusters.
     var macroNames: [String]
+    /// The novelty calibration (nil in bundles written before it existed).
+    var novelty: NoveltyModel?
 
     var macroCount: Int { macroNames.count }
 
@@ -73,6 +77,11 @@ struct FittedModel: Sendable {
         }
         sections["merge"] = merge
         attributes["merge"] = ["enabled": mergeCut == nil ? "false" : "true"]
+        if let novelty {
+            let (arrays, noveltyAttributes) = novelty.section
+            sections["novelty"] = arrays
+            attributes["novelty"] = noveltyAttributes
+        }
         sections["populations"] = [
             "micro": .integers(microPopulations.map(Int64.init)), "macro": .integers(macroPopulations.map(Int64.init)),
         ]
@@ -141,13 +150,14 @@ struct FittedModel: Sendable {
         microPopulations = try integers(populations, "populations", "micro")
         macroPopulations = try integers(populations, "populations", "macro")
         macroNames = bundle.macroNames
+        novelty = try bundle.sections["novelty"].map { try NoveltyModel(arrays: $0, attributes: bundle.sectionAttributes["novelty"] ?? [:]) }
     }
 
     init(
         settings: [String: String], configurationTOML: String, centreIDs: [Int64], soapEnvironmentIDs: [Int64],
         lensEnvironmentIDs: [Int64], pca: PCAModel?, pcaRule: String, clustering: MicroClusterModel,
         microTransitions: TransitionMatrix, macroTransitions: TransitionMatrix, microToMacro: [Int], linkage: [Double],
-        mergeCut: Double?, microPopulations: [Int], macroPopulations: [Int], macroNames: [String]
+        mergeCut: Double?, microPopulations: [Int], macroPopulations: [Int], macroNames: [String], novelty: NoveltyModel?
     ) {
         self.settings = settings
         self.configurationTOML = configurationTOML
@@ -165,5 +175,6 @@ struct FittedModel: Sendable {
         self.microPopulations = microPopulations
         self.macroPopulations = macroPopulations
         self.macroNames = macroNames
+        self.novelty = novelty
     }
 }

@@ -54,6 +54,9 @@ public final class IngestService: Service, Sendable {
     /// The blocking loop; runs on the ingest thread. Public for tests that drive it directly.
     public func receiveLoop(stop: StopFlag) throws {
         let started = WallClock.monotonic()
+        // The model and its settings are checked before any socket is opened.
+        let online = try options.online.map { try OnlineAnalysis(options: $0, logger: logger) }
+        var announced = Set<String>()
         let subscriber = try FrameSubscriber(context: context, options: options.subscriber)
         endpointBox.withLock { $0 = subscriber.endpoint }
         logger.info(
@@ -64,9 +67,10 @@ public final class IngestService: Service, Sendable {
         var lensStages: [String: LensStage] = [:]
         var lensCounts = DaemonSummary.LensCounts()
         defer {
+            online?.finishAll()
             let summary = DaemonSummary(
                 statistics: subscriber.statistics, runs: subscriber.tracker.orderedRuns,
-                duration: WallClock.monotonic() - started, lens: options.lens == nil ? nil : lensCounts)
+                duration: WallClock.monotonic() - started, lens: options.lens == nil ? nil : lensCounts, online: online?.counts)
             summaryBox.withLock { $0 = summary }
             output.write(summary.text)
             if let path = options.summaryJSONPath { writeJSON(summary, to: path) }
@@ -94,12 +98,18 @@ public final class IngestService: Service, Sendable {
                 case .jsonl: output.write(Report.jsonLine(frame, receipt, extra: lensJSON))
                 case .none: break
                 }
+                if let online {
+                    for result in online.consume(frame) {
+                        report(result, analysis: online, announced: &announced)
+                    }
+                }
                 if receipt.gapBefore > 0 {
                     logger.warning("frames lost", metadata: ["run": "\(frame.runID)", "seq": "\(frame.sequence)", "lost": "\(receipt.gapBefore)"])
                 }
             case let .segmentStart(run, implicit):
                 logger.info("run started", metadata: ["run": "\(run.runID)", "announced": "\(!implicit)", "source": "\(run.source ?? "-")"])
             case let .segmentEnd(run):
+                online?.endRun(run.runID)
                 if let stage = lensStages.removeValue(forKey: run.runID) {
                     finishLens(stage, run: run.runID, counts: &lensCounts)
                 }
@@ -116,6 +126,26 @@ public final class IngestService: Service, Sendable {
                 }
             }
             return .proceed
+        }
+    }
+
+    /// Writes an analysed frame's report (and, before a run's first, its start line).
+    private func report(_ f: OnlineFrame, analysis: OnlineAnalysis, announced: inout Set<String>) {
+        switch options.report {
+        case .text:
+            if announced.insert(f.runID).inserted {
+                output.write("online run=\(f.runID): \(f.centreIDs.count) centres, model \(analysis.modelID ?? "-"), every \(analysis.stride(of: f.runID)) frame(s), results lag \(f.lagFrames) frames (\(Report.fixed(f.lagPS, 3)) ps)")
+            }
+            output.write(OnlineReport.textLine(f, macroNames: analysis.macroNames))
+        case .jsonl:
+            if announced.insert(f.runID).inserted {
+                output.write(OnlineReport.startLine(
+                    run: f.runID, centreIDs: f.centreIDs, macroNames: analysis.macroNames, modelID: analysis.modelID,
+                    stride: analysis.stride(of: f.runID), warning: f.warning))
+            }
+            output.write(OnlineReport.jsonLine(f, modelID: analysis.modelID, perAtom: analysis.options.perAtomReport))
+        case .none:
+            break
         }
     }
 

@@ -77,6 +77,60 @@ enum MicroClusterModel: Sendable {
         }
     }
 
+    /// Labels and, where the method has one, the cluster part of the novelty score of
+    /// `count` rows: how badly the clustering explains each row (larger is worse):
+    /// HDBSCAN*, the outlier score of `approximate_predict_scores` (GLOSH of a new row);
+    /// KMeans, the squared distance to the assigned centre; the Gaussian mixture, −ln p(x)
+    /// (`-score_samples`). The LENS classes have none (nil).
+    func assign(rows: [Double], count: Int) throws -> (labels: [Int32], scores: [Double]?) {
+        let labels = try predict(rows: rows, count: count)
+        switch self {
+        case .hdbscan(let m, _):
+            return (labels, try m.approximatePredictScores(rows: rows, count: count))
+        case .kmeans(let m):
+            return (labels, Self.squaredDistances(rows, count: count, to: m, labels: labels))
+        case .gaussianMixture(let m):
+            return (labels, try m.scoreSamples(rows: rows, count: count).map { -$0 })
+        case .lensClasses:
+            return (labels, nil)
+        }
+    }
+
+    /// The cluster scores of the fit's own rows (for the novelty calibration): as ``assign``,
+    /// except that HDBSCAN* gives its training rows' GLOSH scores (what `approximate_predict_scores`
+    /// returns for a training row).
+    func trainingScores(rows: [Double], count: Int, labels: [Int32]) throws -> [Double]? {
+        switch self {
+        case .hdbscan(let m, _): return m.outlierScores
+        case .kmeans(let m): return Self.squaredDistances(rows, count: count, to: m, labels: labels)
+        case .gaussianMixture(let m): return try m.scoreSamples(rows: rows, count: count).map { -$0 }
+        case .lensClasses: return nil
+        }
+    }
+
+    /// What the cluster score is, for the bundle and the reports.
+    var scoreName: String? {
+        switch self {
+        case .hdbscan: "hdbscan_outlier_score"
+        case .kmeans: "kmeans_squared_distance"
+        case .gaussianMixture: "gmm_negative_log_likelihood"
+        case .lensClasses: nil
+        }
+    }
+
+    private static func squaredDistances(_ rows: [Double], count: Int, to m: KMeansModel, labels: [Int32]) -> [Double] {
+        let d = m.width
+        return (0..<count).map { r in
+            var sum = 0.0
+            let c = Int(labels[r]) * d
+            for j in 0..<d {
+                let v = rows[r * d + j] - m.centres[c + j]
+                sum += v * v
+            }
+            return sum
+        }
+    }
+
     /// The bundle section: arrays and attributes.
     var section: (arrays: [String: ModelArray], attributes: [String: String]) {
         switch self {

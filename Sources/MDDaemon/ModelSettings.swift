@@ -40,4 +40,25 @@ enum ModelSettings {
         }
         return s
     }
+
+    /// The settings known from the configuration alone, before any frame: everything but the
+    /// SOAP species and width (which come from the first frame's atoms). The daemon compares
+    /// these at start, and the rest on each run's first frame.
+    static func beforeFrames(configuration c: SystemConfiguration) -> [String: String] {
+        var s = make(configuration: c, soap: nil)
+        if c.features.mode != .lens {
+            s["soap.descriptor"] = "dscribe-2.1.2 gto soap"
+            s["soap.n_max"] = "\(c.soap.nMax)"
+            s["soap.l_max"] = "\(c.soap.lMax)"
+            if let r = c.soap.rCut { s["soap.r_cut"] = "\(r)" }
+            s["soap.sigma"] = "\(c.soap.sigma)"
+            s["soap.layout"] = c.soap.layout.rawValue
+            s["soap.normalised"] = "\(c.soap.normalised)"
+            s["selection.soap_environment"] = c.selection.soapEnvironment.description
+        }
+        return s
+    }
+
+    /// Keys only the first frame decides.
+    static let frameDependentKeys: Set<String> = ["soap.species", "soap.features"]
 }

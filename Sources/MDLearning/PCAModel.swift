@@ -192,3 +192,36 @@ public struct PCAModel: Sendable, Equatable {
         for c in 0..<k { output[c] -= meanProjection[c] }
     }
 }
+
+extension PCAModel {
+    /// Squared reconstruction errors ‖x − mean‖² − ‖z‖² of `count` rows (`rows`, count ×
+    /// featureCount) given their projections `reduced` (count × componentCount, from
+    /// ``project(_:count:)``): the part of each row's deviation from the mean that lies outside
+    /// the kept components (the components are orthonormal), clamped at 0. Same units as the
+    /// rows squared; for unit-length SOAP the total variance per row is of order 1e-2.
+    public func reconstructionErrors(rows: [Double], reduced: [Double], count: Int) throws(LearningError) -> [Double] {
+        let d = featureCount, k = componentCount
+        guard count >= 0, rows.count == count * d, reduced.count == count * k else {
+            throw .dimensionMismatch(expected: d, got: count > 0 ? rows.count / count : rows.count, context: "PCAModel.reconstructionErrors: \(count) rows with \(reduced.count) projected values")
+        }
+        var errors = [Double](repeating: 0, count: count)
+        rows.withUnsafeBufferPointer { x in
+            reduced.withUnsafeBufferPointer { z in
+                mean.withUnsafeBufferPointer { m in
+                    for r in 0..<count {
+                        var deviation = 0.0
+                        let row = x.baseAddress! + r * d
+                        for j in 0..<d {
+                            let v = row[j] - m[j]
+                            deviation += v * v
+                        }
+                        var kept = 0.0
+                        for c in 0..<k { kept += z[r * k + c] * z[r * k + c] }
+                        errors[r] = max(deviation - kept, 0)
+                    }
+                }
+            }
+        }
+        return errors
+    }
+}

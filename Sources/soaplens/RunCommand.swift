@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import MDConfiguration
 import MDDaemon
 import MDIngest
 import MDTrajectory
@@ -11,13 +12,24 @@ import ZeroMQ
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Receive frames over ZeroMQ, validate them and report each one.",
+        abstract: "Receive frames over ZeroMQ and assign every centre of every frame against a fitted model.",
         discussion: """
             The daemon connects to a publisher that binds (soaplens replay, the Python \
             publisher, later attach). PUB/SUB is lossy (a slow daemon never stalls the engine; \
-            losses are counted as gaps); PUSH/PULL is lossless. On SIGINT/SIGTERM, or after a \
-            run's end with --exit-on-end, it prints a summary (frames, gaps, rejected by reason, \
-            frames/s, latency p50/p99) and exits.
+            losses are counted as gaps); PUSH/PULL is lossless.
+
+            With --model (and --config, default the model's own configuration) every frame \
+            goes through SOAP, LENS, smoothing, the model's PCA and clustering: each analysed \
+            frame is reported with the micro and macro cluster, smoothed LENS and novelty of \
+            every centre, ⌊window/2⌋ + lag frames after it arrived (the smoothing needs them). \
+            Settings that differ from the model's are refused at start. The frame spacing is \
+            measured: equal to the model's, every frame is analysed; a whole fraction of it, \
+            every k-th; otherwise the run is refused unless --accept-interval. With --bootstrap N \
+            and no model, one is learnt from the first N frames (--write-model) and used from \
+            then on. See docs/online.md.
+
+            On SIGINT/SIGTERM, or after a run's end with --exit-on-end, it prints a summary \
+            (frames, gaps, rejected by reason, frames/s, latency p50/p99, the online runs) and exits.
             """)
 
     @Option(name: .long, help: "Connect a SUB socket to this endpoint (default tcp://127.0.0.1:5555).")
@@ -55,6 +67,36 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Map numeric types to elements for 'type N' selections, e.g. 1=Cu.")
     var species: String?
 
+    @Option(name: .long, help: "The fitted model (soaplens fit -o) to assign every frame against.")
+    var model: String?
+
+    @Option(name: .long, help: "The system configuration (TOML); default: the model's own.")
+    var config: String?
+
+    @Option(name: .long, help: "Without a model: learn one from the first N frames of the first run, then go on with it.")
+    var bootstrap: Int?
+
+    @Option(name: .long, help: "Where --bootstrap writes the model it learns.")
+    var writeModel: String?
+
+    @Option(name: .long, help: "Write the labels of every analysed frame here (layout of fit --labels); {run} in the name gives one file per run.")
+    var labels: String?
+
+    @Flag(name: .long, help: "Analyse runs whose frame spacing does not fit the model's, with a warning in every message.")
+    var acceptInterval = false
+
+    @Option(name: .long, help: "Analysed frames of label history kept per atom.")
+    var history: Int = 64
+
+    @Option(name: .long, help: "Measure drift (live PCA vs the model's) every N analysed frames; 0: never.")
+    var driftEvery: Int = 10
+
+    @Option(name: .long, help: "SOAP worker threads (default: all cores).")
+    var threads: Int?
+
+    @Flag(name: .long, help: "Leave the per-atom arrays out of the JSON lines of analysed frames.")
+    var noAtoms = false
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -62,6 +104,38 @@ struct RunCommand: AsyncParsableCommand {
         if jsonl && quiet { throw ValidationError("--jsonl and --quiet exclude each other") }
         guard highWaterMark > 0 else { throw ValidationError("--high-water-mark must be > 0") }
         guard maxMessageMb > 0 else { throw ValidationError("--max-message-mb must be > 0") }
+        if model != nil && bootstrap != nil { throw ValidationError("give --model or --bootstrap, not both") }
+        if bootstrap != nil && (writeModel == nil || config == nil) { throw ValidationError("--bootstrap needs --config and --write-model") }
+        if model == nil && bootstrap == nil && (config != nil || labels != nil || writeModel != nil) {
+            throw ValidationError("--config, --labels and --write-model belong to the online analysis: give --model or --bootstrap")
+        }
+        if let bootstrap, bootstrap < 2 { throw ValidationError("--bootstrap must be ≥ 2 frames") }
+        if history < 1 { throw ValidationError("--history must be ≥ 1") }
+        if driftEvery < 0 { throw ValidationError("--drift-every must be ≥ 0") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1") }
+        if lens && (model != nil || bootstrap != nil) { throw ValidationError("--lens is the LENS-only report; the online analysis computes LENS itself") }
+    }
+
+    /// The online analysis settings, or nil without --model / --bootstrap.
+    private func onlineOptions() throws -> OnlineOptions? {
+        guard model != nil || bootstrap != nil else { return nil }
+        let configuration: SystemConfiguration
+        do {
+            if let config {
+                configuration = try SystemConfiguration.load(path: config)
+            } else {
+                configuration = try OnlineOptions.configuration(ofModel: model!)
+            }
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        if configuration.features.mode.usesSoap, let warning = SoapLensBuild.soapBuildWarning {
+            OutputSink.standardError.write("soaplens run: note: \(warning)")
+        }
+        return OnlineOptions(
+            configuration: configuration, modelPath: model, bootstrapFrames: bootstrap, bootstrapOutput: writeModel, labelsPath: labels,
+            acceptIntervalMismatch: acceptInterval, historyDepth: history, driftEvery: driftEvery, threads: threads,
+            typeNames: try typeNames(), perAtomReport: !noAtoms)
     }
 
     private func typeNames() throws -> [Int: String] {
@@ -82,7 +156,7 @@ struct RunCommand: AsyncParsableCommand {
                 mode: mode, endpoint: endpoint, bind: bind, receiveHighWaterMark: highWaterMark,
                 maxMessageBytes: maxMessageMb * 1_000_000),
             exitOnEnd: exitOnEnd, report: jsonl ? .jsonl : (quiet ? .none : .text), summaryJSONPath: summaryJson,
-            lens: lens ? try lensOptions.settings(typeNames: typeNames()) : nil)
+            lens: lens ? try lensOptions.settings(typeNames: typeNames()) : nil, online: try onlineOptions())
         let context = try ZMQContext()
         let service = IngestService(options: options, context: context, logger: logger)
         let group = ServiceGroup(
