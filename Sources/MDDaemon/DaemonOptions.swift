@@ -8,6 +8,8 @@ public struct DaemonOptions: Sendable {
     public var exitOnEnd: Bool
     /// Per-frame report format on stdout.
     public var report: Report.Format
+    /// Whether every received frame gets a report line (analysed frames always do).
+    public var reportReceivedFrames: Bool = true
     /// Write the summary as JSON here on exit.
     public var summaryJSONPath: String?
     /// Online LENS (raw and smoothed) per run, or nil.

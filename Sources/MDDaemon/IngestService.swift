@@ -93,7 +93,7 @@ public final class IngestService: Service, Sendable {
                         lensJSON["lens_smoothed"] = smoothed.map { Report.lensObject($0.step, $0.values, ids: stage.centreIDs) }
                     }
                 }
-                switch options.report {
+                switch options.reportReceivedFrames ? options.report : .none {
                 case .text: output.write(Report.textLine(frame, receipt) + lensText)
                 case .jsonl: output.write(Report.jsonLine(frame, receipt, extra: lensJSON))
                 case .none: break

@@ -83,16 +83,17 @@ enum MicroClusterModel: Sendable {
     /// KMeans, the squared distance to the assigned centre; the Gaussian mixture, −ln p(x)
     /// (`-score_samples`). The LENS classes have none (nil).
     func assign(rows: [Double], count: Int) throws -> (labels: [Int32], scores: [Double]?) {
-        let labels = try predict(rows: rows, count: count)
         switch self {
         case .hdbscan(let m, _):
-            return (labels, try m.approximatePredictScores(rows: rows, count: count))
+            return (try predict(rows: rows, count: count), try m.approximatePredictScores(rows: rows, count: count))
         case .kmeans(let m):
+            let labels = try m.predict(rows: rows, count: count)
             return (labels, Self.squaredDistances(rows, count: count, to: m, labels: labels))
         case .gaussianMixture(let m):
-            return (labels, try m.scoreSamples(rows: rows, count: count).map { -$0 })
-        case .lensClasses:
-            return (labels, nil)
+            let (labels, logLikelihoods) = try m.predictAndScore(rows: rows, count: count)
+            return (labels, logLikelihoods.map { -$0 })
+        case .lensClasses(let c):
+            return (try c.classify(rows), nil)
         }
     }
 

@@ -165,6 +165,17 @@ public struct GaussianMixtureModel: Sendable {
         return table
     }
 
+    /// `predict` and `score_samples` of the same rows from one table of weighted
+    /// log-probabilities (the online daemon needs both every frame): labels identical to
+    /// ``predict(rows:count:)``, log-likelihoods to ``scoreSamples(rows:count:)``.
+    public func predictAndScore(rows: [Double], count: Int) throws(LearningError) -> (labels: [Int32], logLikelihoods: [Double]) {
+        let table = try weightedTable(rows: rows, count: count)
+        let scores = table.withUnsafeBufferPointer { t in
+            (0..<count).map { i in GaussianMixtureKernels.logSumExp(t.baseAddress! + i * components, components) }
+        }
+        return (Self.argmax(table, count: count, components: components), scores)
+    }
+
     /// Mean of `scoreSamples` (sklearn `score`).
     public func score(rows: [Double], count: Int) throws(LearningError) -> Double {
         let s = try scoreSamples(rows: rows, count: count)

@@ -50,6 +50,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "No per-frame report, only the summary.")
     var quiet = false
 
+    @Flag(name: .long, help: "No line per received frame; analysed frames (with --model or --bootstrap) are still reported.")
+    var quietFrames = false
+
     @Option(name: .long, help: "Write the summary as JSON to this file on exit.")
     var summaryJson: String?
 
@@ -151,12 +154,13 @@ struct RunCommand: AsyncParsableCommand {
         let logger = try global.makeLogger("soaplens.run")
         let mode: FrameSubscriber.Mode = pull != nil ? .pull : .subscribe
         let endpoint = pull ?? subscribe ?? WireProtocol.defaultFrameEndpoint
-        let options = DaemonOptions(
+        var options = DaemonOptions(
             subscriber: FrameSubscriber.Options(
                 mode: mode, endpoint: endpoint, bind: bind, receiveHighWaterMark: highWaterMark,
                 maxMessageBytes: maxMessageMb * 1_000_000),
             exitOnEnd: exitOnEnd, report: jsonl ? .jsonl : (quiet ? .none : .text), summaryJSONPath: summaryJson,
             lens: lens ? try lensOptions.settings(typeNames: typeNames()) : nil, online: try onlineOptions())
+        options.reportReceivedFrames = !quietFrames
         let context = try ZMQContext()
         let service = IngestService(options: options, context: context, logger: logger)
         let group = ServiceGroup(

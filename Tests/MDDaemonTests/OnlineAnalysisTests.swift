@@ -239,6 +239,22 @@ import ZeroMQ
     }
 }
 
+/// The bundled demo model (scripts/data/make_demo_model.sh) still fits the demo configuration
+/// and this build's bundle reader: the README's main job depends on it.
+@Suite struct DemoModelTests {
+    @Test func theBundledModelFitsTheDemoConfiguration() throws {
+        let data = URL(fileURLWithPath: DescribePipelineTests.bundled).deletingLastPathComponent()
+        let path = data.appendingPathComponent("cu211-demo.model.h5").path
+        let config = data.deletingLastPathComponent().appendingPathComponent("configs/cu211-demo.toml").path
+        let model = try FittedModel.read(path: path)
+        let c = try SystemConfiguration.load(path: config)
+        try model.checkCompatibleBeforeFrames(with: c, model: path)
+        #expect(model.clustering.method == "hdbscan" && model.novelty?.cluster != nil && model.novelty?.reconstruction != nil)
+        #expect(model.centreIDs.count == 900 && model.pca?.componentCount == 5)
+        #expect(try OnlineOptions.configuration(ofModel: path).lens == c.lens)
+    }
+}
+
 /// A value shared with a worker thread.
 final class LockedBox<T>: @unchecked Sendable {
     private let lock = NSLock()

@@ -76,6 +76,10 @@ import Testing
             initial: (ref.initialWeights, ref.initialMeans, ref.initialPrecisionsCholesky))
         try Self.expectMatches(model, ref, rows: rows)
         #expect(try model.predict(rows: rows, count: count) == model.labels)
+        // The online path's one-table form gives the same labels and log-likelihoods.
+        let both = try model.predictAndScore(rows: rows, count: count)
+        #expect(both.labels == model.labels)
+        #expect(both.logLikelihoods == (try model.scoreSamples(rows: rows, count: count)))
     }
 
     /// sklearn's `init_params='kmeans'` path: one-hot responsibilities of the KMeans labels give
