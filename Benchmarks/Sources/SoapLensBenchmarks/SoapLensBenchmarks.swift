@@ -32,6 +32,7 @@ struct SoapLensBenchmarks {
         if options.selected.contains("pass") { try runPass(options, emit: emit) }
         if !options.selected.isDisjoint(with: BenchmarkOptions.learning) { try runLearning(options, emit: emit) }
         if options.selected.contains("hdbscan") { try runHDBSCAN(options, emit: emit) }
+        if options.selected.contains("online") { try runOnline(options, emit: emit) }
         guard !options.selected.isDisjoint(with: ["codec", "push", "pubsub"]) else {
             try output?.close()
             return
@@ -109,6 +110,16 @@ struct SoapLensBenchmarks {
                 run: run, selected: options.selected, labelsPath: options.learningLabelsPath,
                 checkPath: options.learningCheckPath, warmUp: run == 1)
             { emit(result) }
+        }
+    }
+
+    /// Benchmark 8 (``OnlineAssignmentBenchmark``): the daemon's per-frame assignment budget.
+    static func runOnline(_ options: BenchmarkOptions, emit: (BenchmarkResult) -> Void) throws {
+        let bench = try LearningBenchmark.load(path: options.learningRowsPath)
+        let online = OnlineAssignmentBenchmark(rows: bench.rows, count: bench.count)
+        print("online: \(bench.count) χ rows from \(bench.path); \(CPUAffinity.allowedCPUCount()) CPU(s) allowed")
+        for run in 1...options.runs {
+            for result in try online.run(run: run) { emit(result) }
         }
     }
 
