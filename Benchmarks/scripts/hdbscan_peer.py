@@ -14,7 +14,10 @@ Steps (per run, as the Swift side):
 * `fit-soft`: that fit + `all_points_membership_vectors` + `argmax` per row (`soft_s`: the
   soft part alone);
 * `predict`: per held-back 900-row frame, `approximate_predict` + `membership_vector`
-  (one untimed warm-up frame first): ms per frame.
+  (one untimed warm-up frame first): ms per frame;
+* `predict-three`: the same frames with `approximate_predict` + `membership_vector` +
+  `approximate_predict_scores` (what the soaplens daemon needs per frame: label, probability,
+  membership vector, outlier score).
 
 `core_dist_n_jobs` (the package's default is 4 joblib workers for the core distances) is set
 to the number of CPUs the process may use (1 under `taskset -c 1`), noted as `core_dist_n_jobs`.
@@ -55,7 +58,8 @@ def main() -> int:
     import hdbscan
     import sklearn
     import threadpoolctl
-    from hdbscan.prediction import all_points_membership_vectors, approximate_predict, membership_vector
+    from hdbscan.prediction import (all_points_membership_vectors, approximate_predict, approximate_predict_scores,
+                                    membership_vector)
     from sklearn.metrics import adjusted_rand_score
 
     cores = len(os.sched_getaffinity(0))
@@ -85,6 +89,7 @@ def main() -> int:
         all_points_membership_vectors(c)
         approximate_predict(c, held[:FRAME])
         membership_vector(c, held[:FRAME])
+        approximate_predict_scores(c, held[:FRAME])
 
     for n in (int(s) for s in args.sizes.split(",")):
         X = np.fromfile(f"{args.prefix}-{n}x{WIDTH}.f64", dtype="<f8").reshape(-1, WIDTH)
@@ -120,6 +125,16 @@ def main() -> int:
                     if f >= 0:
                         times.append(seconds * 1e3)
                         predicted.append(labels)
+                three = []
+                for f in range(-1, frames):
+                    rows = held[max(f, 0) * FRAME:(max(f, 0) + 1) * FRAME]
+                    t = time.perf_counter()
+                    approximate_predict(c, rows)
+                    membership_vector(c, rows)
+                    approximate_predict_scores(c, rows)
+                    seconds = time.perf_counter() - t
+                    if f >= 0:
+                        three.append(seconds * 1e3)
                 predicted = np.concatenate(predicted)
                 clusters = int(c.labels_.max() + 1)
                 noise = int((c.labels_ < 0).sum())
@@ -147,6 +162,12 @@ def main() -> int:
                 emit(f"{name}.predict", n, run, {"ms_per_frame_p50": times_sorted[(len(times) + 1) // 2 - 1], "ms_per_frame_mean": float(np.mean(times)),
                                                  "ms_per_frame_max": times_sorted[-1], "frames": frames, **pm},
                      {**notes, "rows_per_frame": str(FRAME), "what": "approximate_predict + membership_vector"})
+                three_sorted = sorted(three)
+                emit(f"{name}.predict-three", n, run, {"ms_per_frame_p50": three_sorted[(len(three) + 1) // 2 - 1],
+                                                       "ms_per_frame_mean": float(np.mean(three)), "ms_per_frame_max": three_sorted[-1],
+                                                       "frames": frames},
+                     {**notes, "rows_per_frame": str(FRAME),
+                      "what": "approximate_predict + membership_vector + approximate_predict_scores"})
                 del c, mv
     if args.json:
         with open(args.json, "a") as f:

@@ -194,11 +194,13 @@ def learning_tables(g):
         print("\n".join(checks))
 
 
-# HDBSCAN* steps: (step, description, metric, unit, digits).
+# HDBSCAN* steps: (Swift step, the package's step it is compared with, description, metric, unit, digits).
 HDBSCAN_STEPS = [
-    ("fit", "fit (hard labels + prediction data)", "time_s", "s", 2),
-    ("fit-soft", "fit + all-points membership vectors + argmax", "time_s", "s", 2),
-    ("predict", "per 900-row frame: approximate_predict + membership vector", "ms_per_frame_p50", "ms", 1),
+    ("fit", "fit", "fit (hard labels + prediction data)", "time_s", "s", 2),
+    ("fit-soft", "fit-soft", "fit + all-points membership vectors + argmax", "time_s", "s", 2),
+    ("predict", "predict", "per 900-row frame: approximate_predict + membership vector", "ms_per_frame_p50", "ms", 1),
+    ("predict-three", "predict-three", "per 900-row frame: approximate_predict + membership vector + approximate_predict_scores",
+     "ms_per_frame_p50", "ms", 1),
 ]
 
 
@@ -211,13 +213,13 @@ def hdbscan_tables(g):
     rows, agree = [], []
     for variant in variants:
         for n in sizes:
-            for step, label, key, unit, digits in HDBSCAN_STEPS:
+            for step, peer_step, label, key, unit, digits in HDBSCAN_STEPS:
                 s_runs = [m[key] for m in g.get((f"hdbscan.swift.{step}.{n}", variant), []) if key in m]
                 if not s_runs:
                     continue
                 cells = [f"{fmt(s_runs, digits)} {unit} ({len(s_runs)})"]
                 for peer in ("package", "package-exact"):
-                    p_runs = [m[key] for m in g.get((f"hdbscan.{peer}.{step}.{n}", variant), []) if key in m]
+                    p_runs = [m[key] for m in g.get((f"hdbscan.{peer}.{peer_step}.{n}", variant), []) if key in m]
                     if p_runs:
                         cells += [f"{fmt(p_runs, digits)} {unit} ({len(p_runs)})",
                                   f"{statistics.median(p_runs) / statistics.median(s_runs):.1f}"]

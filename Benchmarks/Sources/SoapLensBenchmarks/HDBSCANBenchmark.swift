@@ -17,7 +17,10 @@ import MDLearning
 ///   is the metric `soft_s`);
 /// * `hdbscan.swift.predict.<n>`: per held-back 900-row frame, `approximatePredict` +
 ///   `membershipVectors(rows:count:)` against that fit (after one untimed warm-up frame):
-///   ms per frame (p50, mean, max over the 10 frames).
+///   ms per frame (p50, mean, max over the 10 frames);
+/// * `hdbscan.swift.predict-three.<n>`: what the daemon needs per frame (issue 7) by the three
+///   separate calls: `approximatePredict` + `membershipVectors(rows:count:)` +
+///   `approximatePredictScores` (three k-nearest-neighbour queries per row), ms per frame as above.
 ///
 /// On run 1 the labels go to `<labelsDir>/swift-<n>.{labels,soft,predict}.i32` (int32 LE) for
 /// the peer's adjusted Rand indices. `threads` = the CPUs allowed by `taskset`; the fit's
@@ -85,6 +88,7 @@ struct HDBSCANBenchmark {
             let frame = Array(held[0..<(Self.frameRows * d)])
             _ = try model.approximatePredict(rows: frame, count: Self.frameRows)
             _ = try model.membershipVectors(rows: frame, count: Self.frameRows)
+            _ = try model.approximatePredictScores(rows: frame, count: Self.frameRows)
         }
         var results: [BenchmarkResult] = []
         for s in sets {
@@ -128,6 +132,25 @@ struct HDBSCANBenchmark {
             result("predict", ["ms_per_frame_p50": summary.median, "ms_per_frame_mean": summary.mean, "ms_per_frame_max": summary.maximum,
                                "frames": Double(frames)],
                    ["rows_per_frame": String(Self.frameRows), "what": "approximatePredict + membershipVectors(rows:count:)"])
+            // The daemon's per-frame needs by the three separate calls.
+            var threeTimes: [Double] = []
+            for f in -1..<frames {
+                let lo = max(f, 0) * Self.frameRows * d
+                let frame = Array(held[lo..<(lo + Self.frameRows * d)])
+                t0 = MonotonicClock.seconds()
+                let predictedFrame = try model.approximatePredict(rows: frame, count: Self.frameRows)
+                let mv = try model.membershipVectors(rows: frame, count: Self.frameRows)
+                let scores = try model.approximatePredictScores(rows: frame, count: Self.frameRows)
+                let seconds = MonotonicClock.seconds() - t0
+                precondition(predictedFrame.labels.count == Self.frameRows && mv.count == Self.frameRows * model.clusterCount
+                             && scores.count == Self.frameRows)
+                if f >= 0 { threeTimes.append(seconds * 1e3) }
+            }
+            let three = SampleSummary(threeTimes)
+            result("predict-three", ["ms_per_frame_p50": three.median, "ms_per_frame_mean": three.mean, "ms_per_frame_max": three.maximum,
+                                     "frames": Double(frames)],
+                   ["rows_per_frame": String(Self.frameRows),
+                    "what": "approximatePredict + membershipVectors(rows:count:) + approximatePredictScores"])
             if run == 1, let labelsDir {
                 let base = "\(labelsDir)/swift-\(s.count)"
                 try Self.write(model.labels, to: base + ".labels.i32")
