@@ -18,11 +18,74 @@ extension HDBSCANModel {
         return (bestRow, best > 0 ? 1.0 / best : Double.greatestFiniteMagnitude)
     }
 
-    /// The 2·minSamples nearest training rows of each query row (clamped to `count`).
+    /// The 2·minSamples nearest training rows of each query row (clamped to `count`), sorted.
     func queryNeighbours(_ rows: [Double], count queries: Int) -> (rdist: [Double], rows: [Int32], k: Int) {
         let k = min(2 * minSamples, count)
         let (rd, ix) = rows.withUnsafeBufferPointer { searchTree.nearest(queries: $0, queryCount: queries, k: k) }
         return (rd, ix, k)
+    }
+
+    /// What prediction needs of each new row (`queries × width`, row-major): hdbscan's
+    /// neighbour (`neighbourAndLambda`: the row's nearest training row in mutual reachability),
+    /// the λ of that distance, and whether the row lies on a training row (nearest distance
+    /// 0). One k-d tree search per row (`MutualReachabilityNeighbourSearch`; the full sorted
+    /// search for the rare row it leaves undecided), rows taken in tree order for the cache;
+    /// in parallel from 2048 rows. The same values as `queryNeighbours` + `neighbourAndLambda`.
+    func neighbours(of new: [Double], count queries: Int) -> (rows: [Int32], lambdas: [Double], onTrainingRow: [Bool]) {
+        var rows = [Int32](repeating: 0, count: queries)
+        var lambdas = [Double](repeating: 0, count: queries)
+        var onTrainingRow = [Bool](repeating: false, count: queries)
+        guard queries > 0 else { return (rows, lambdas, onTrainingRow) }
+        let search = neighbourSearch
+        let d = width
+        let k = search.neighbourCount
+        new.withUnsafeBufferPointer { x in
+            let keys = (0..<queries).map { search.descentKey(x.baseAddress! + $0 * d) }
+            let order = (0..<queries).sorted { (keys[$0], $0) < (keys[$1], $1) }
+            let workers = queries >= 2048 ? ProcessInfoCores.active : 1
+            let chunk = (queries + workers - 1) / workers
+            rows.withUnsafeMutableBufferPointer { rb in
+                lambdas.withUnsafeMutableBufferPointer { lb in
+                    onTrainingRow.withUnsafeMutableBufferPointer { tb in
+                        let xs = SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!))
+                        let rs = SendablePointer(rb.baseAddress!), ls = SendablePointer(lb.baseAddress!), ts = SendablePointer(tb.baseAddress!)
+                        KDTree.parallel(workers) { w in
+                            let lo = w * chunk, hi = min(queries, lo + chunk)
+                            guard lo < hi else { return }
+                            let scratch = MutualReachabilityNeighbourSearch.Scratch(search)
+                            for i in order[lo..<hi] {
+                                let row = xs.base + i * d
+                                if let found = search.neighbour(of: row, scratch: scratch) {
+                                    rs[i] = Int32(found.row)
+                                    ls[i] = found.lambda
+                                    ts[i] = found.onTrainingRow
+                                    continue
+                                }
+                                // The full sorted search (hdbscan's own definition).
+                                searchTree.withView { v in
+                                    v.nearest(to: row, k: k, rdist: scratch.sortedRdist, positions: scratch.sortedPositions,
+                                              stackNodes: scratch.stackNodes, stackBounds: scratch.stackBounds)
+                                    for j in 0..<k { scratch.sortedPositions[j] = v.index[Int(scratch.sortedPositions[j])] }
+                                }
+                                let (q, lambda) = neighbourAndLambda(rdist: scratch.sortedRdist, rows: scratch.sortedPositions, k: k)
+                                rs[i] = Int32(q)
+                                ls[i] = lambda
+                                ts[i] = scratch.sortedRdist[0] == 0
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (rows, lambdas, onTrainingRow)
+    }
+
+    /// Checks the shape and the values of new rows.
+    func validatePrediction(_ new: [Double], count queries: Int, _ function: String) throws(LearningError) {
+        guard queries >= 0, new.count == queries * width else {
+            throw .dimensionMismatch(expected: width, got: queries > 0 ? new.count / queries : new.count, context: "HDBSCANModel.\(function) with count \(queries)")
+        }
+        if let bad = new.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteValue(row: bad / width, column: bad % width) }
     }
 
     /// Labels and probabilities of new rows (`queries × width`, row-major) as hdbscan's
@@ -31,31 +94,13 @@ extension HDBSCANModel {
     /// is that of the prediction cluster above (−1 outside), the probability
     /// min(λ, λ_max) / λ_max.
     public func approximatePredict(rows new: [Double], count queries: Int) throws(LearningError) -> (labels: [Int32], probabilities: [Double]) {
-        guard queries >= 0, new.count == queries * width else {
-            throw .dimensionMismatch(expected: width, got: queries > 0 ? new.count / queries : new.count, context: "HDBSCANModel.approximatePredict with count \(queries)")
-        }
-        if let bad = new.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteValue(row: bad / width, column: bad % width) }
+        try validatePrediction(new, count: queries, "approximatePredict")
         var labels = [Int32](repeating: -1, count: queries)
         var probabilities = [Double](repeating: 0, count: queries)
-        let data = prediction
         guard queries > 0, prediction.hasClusters else { return (labels, probabilities) }
-        let (rd, ix, k) = queryNeighbours(new, count: queries)
-        rd.withUnsafeBufferPointer { r in
-            ix.withUnsafeBufferPointer { x in
-                for i in 0..<queries {
-                    let (q, lambda) = neighbourAndLambda(rdist: r.baseAddress! + i * k, rows: x.baseAddress! + i * k, k: k)
-                    var cluster = data.pointCluster[q]
-                    if data.pointLambda[q] > lambda {
-                        while cluster > 0 && data.birth[cluster] >= lambda { cluster = data.parent[cluster] }
-                    }
-                    let label = data.predictedLabel[cluster]
-                    labels[i] = label
-                    if label >= 0 {
-                        let maxLambda = data.labelMaxLambda[cluster]
-                        probabilities[i] = maxLambda > 0 ? min(maxLambda, lambda) / maxLambda : 1
-                    }
-                }
-            }
+        let found = neighbours(of: new, count: queries)
+        for i in 0..<queries {
+            (labels[i], probabilities[i]) = prediction.predictedLabel(neighbour: Int(found.rows[i]), lambda: found.lambdas[i])
         }
         return (labels, probabilities)
     }
@@ -69,28 +114,13 @@ extension HDBSCANModel {
     /// package. With no cluster in the tree every score is 1. Costs one k-nearest-neighbour
     /// query per row (the subtree maxima are precomputed with the model).
     public func approximatePredictScores(rows new: [Double], count queries: Int) throws(LearningError) -> [Double] {
-        guard queries >= 0, new.count == queries * width else {
-            throw .dimensionMismatch(expected: width, got: queries > 0 ? new.count / queries : new.count, context: "HDBSCANModel.approximatePredictScores with count \(queries)")
-        }
-        if let bad = new.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteValue(row: bad / width, column: bad % width) }
+        try validatePrediction(new, count: queries, "approximatePredictScores")
         guard queries > 0 else { return [] }
         guard prediction.hasClusters else { return [Double](repeating: 1, count: queries) }
-        let data = prediction
-        var scores = [Double](repeating: 0, count: queries)
-        let (rd, ix, k) = queryNeighbours(new, count: queries)
-        rd.withUnsafeBufferPointer { r in
-            ix.withUnsafeBufferPointer { x in
-                for i in 0..<queries {
-                    let distances = r.baseAddress! + i * k
-                    let (q, neighbourLambda) = neighbourAndLambda(rdist: distances, rows: x.baseAddress! + i * k, k: k)
-                    // Neighbours come nearest first: distance 0 means a training row.
-                    let lambda = distances[0] == 0 ? data.pointLambda[q] : neighbourLambda
-                    let maxLambda = data.subtreeMaxLambda[data.pointCluster[q]]
-                    scores[i] = maxLambda > 0 ? (maxLambda - lambda) / maxLambda : 0
-                }
-            }
+        let found = neighbours(of: new, count: queries)
+        return (0..<queries).map {
+            prediction.outlierScore(neighbour: Int(found.rows[$0]), lambda: found.lambdas[$0], onTrainingRow: found.onTrainingRow[$0])
         }
-        return scores
     }
 
     /// Soft membership of new rows as hdbscan's `membership_vector`: `queries × clusterCount`
@@ -98,57 +128,88 @@ extension HDBSCANModel {
     /// heights taken at the row's λ rounded to single precision, as the package's
     /// `per_cluster_scores`), normalised, times the probability of being in some cluster.
     public func membershipVectors(rows new: [Double], count queries: Int) throws(LearningError) -> [Double] {
-        guard queries >= 0, new.count == queries * width else {
-            throw .dimensionMismatch(expected: width, got: queries > 0 ? new.count / queries : new.count, context: "HDBSCANModel.membershipVectors with count \(queries)")
-        }
-        if let bad = new.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteValue(row: bad / width, column: bad % width) }
-        let data = prediction
-        let nc = data.clusters.count
+        try validatePrediction(new, count: queries, "membershipVectors")
+        let nc = prediction.clusters.count
         guard nc > 0, queries > 0 else { return [] }
         var result = [Double](repeating: 0, count: queries * nc)
         var scores = [Double](repeating: 0, count: nc)
-        let (rd, ix, k) = queryNeighbours(new, count: queries)
+        let found = neighbours(of: new, count: queries)
         new.withUnsafeBufferPointer { p in
-            rd.withUnsafeBufferPointer { r in
-                ix.withUnsafeBufferPointer { x in
-                    result.withUnsafeMutableBufferPointer { out in
-                        for i in 0..<queries {
-                            var (q, lambda) = neighbourAndLambda(rdist: r.baseAddress! + i * k, rows: x.baseAddress! + i * k, k: k)
-                            if data.pointLambda[q] <= lambda { lambda = data.pointLambda[q] }
-                            let row = out.baseAddress! + i * nc
-                            data.distanceMembership(row: p.baseAddress! + i * width, width: width, into: row)
-                            let c = data.pointCluster[q]
-                            let maxLambda = data.leafMaxLambda[c]
-                            let single = Double(Float(lambda))
-                            var top = -Double.infinity
-                            for j in 0..<nc {
-                                let h = data.mergeHeight(from: c, pointLambda: single, cluster: data.clusters[j])
-                                var denominator = maxLambda - h
-                                if denominator <= 0 { denominator = 1e-8 }
-                                scores[j] = maxLambda / denominator
-                                if scores[j] > top { top = scores[j] }
-                            }
-                            var sum = 0.0
-                            for j in 0..<nc { scores[j] = exp(scores[j] - top); sum += scores[j] }
-                            var total = 0.0
-                            for j in 0..<nc {
-                                let o = scores[j] / sum
-                                row[j] = row[j].squareRoot() * (o * o)
-                                total += row[j]
-                            }
-                            var height = -Double.infinity
-                            var nearest = 0
-                            for j in 0..<nc {
-                                let h = data.mergeHeight(from: c, pointLambda: lambda, cluster: data.clusters[j])
-                                if h > height { height = h; nearest = j }
-                            }
-                            let inCluster = height / (max(lambda, data.leafMaxLambda[data.clusters[nearest]]) + 1e-8)
-                            for j in 0..<nc { row[j] = row[j] / total * inCluster }
-                        }
+            result.withUnsafeMutableBufferPointer { out in
+                scores.withUnsafeMutableBufferPointer { sc in
+                    for i in 0..<queries {
+                        prediction.membership(
+                            of: p.baseAddress! + i * width, width: width, neighbour: Int(found.rows[i]), lambda: found.lambdas[i],
+                            scores: sc.baseAddress!, into: out.baseAddress! + i * nc)
                     }
                 }
             }
         }
         return result
+    }
+}
+
+extension HDBSCANPredictionData {
+    /// `approximate_predict` of one row from its neighbour q and λ: the row joins the tree
+    /// where q leaves it, walking up while the cluster was born at a λ ≥ the row's; the label of
+    /// the prediction cluster above (−1 outside) and the probability min(λ, λ_max) / λ_max.
+    @inline(__always)
+    func predictedLabel(neighbour q: Int, lambda: Double) -> (label: Int32, probability: Double) {
+        var cluster = pointCluster[q]
+        if pointLambda[q] > lambda {
+            while cluster > 0 && birth[cluster] >= lambda { cluster = parent[cluster] }
+        }
+        let label = predictedLabel[cluster]
+        guard label >= 0 else { return (label, 0) }
+        let maxLambda = labelMaxLambda[cluster]
+        return (label, maxLambda > 0 ? min(maxLambda, lambda) / maxLambda : 1)
+    }
+
+    /// `approximate_predict_scores` of one row: (λ_max − λ) / λ_max with λ_max the largest λ
+    /// below the cluster q leaves and λ the row's (q's own when the row lies on a training row).
+    @inline(__always)
+    func outlierScore(neighbour q: Int, lambda neighbourLambda: Double, onTrainingRow: Bool) -> Double {
+        let lambda = onTrainingRow ? pointLambda[q] : neighbourLambda
+        let maxLambda = subtreeMaxLambda[pointCluster[q]]
+        return maxLambda > 0 ? (maxLambda - lambda) / maxLambda : 0
+    }
+
+    /// `membership_vector` of one row x (`clusters.count` numbers into `row`) from its
+    /// neighbour q and λ; `scores` is scratch of `clusters.count`.
+    func membership(
+        of x: UnsafePointer<Double>, width: Int, neighbour q: Int, lambda neighbourLambda: Double,
+        scores: UnsafeMutablePointer<Double>, into row: UnsafeMutablePointer<Double>
+    ) {
+        let nc = clusters.count
+        var lambda = neighbourLambda
+        if pointLambda[q] <= lambda { lambda = pointLambda[q] }
+        distanceMembership(row: x, width: width, into: row)
+        let c = pointCluster[q]
+        let maxLambda = leafMaxLambda[c]
+        let single = Double(Float(lambda))
+        var top = -Double.infinity
+        for j in 0..<nc {
+            let h = mergeHeight(from: c, pointLambda: single, cluster: clusters[j])
+            var denominator = maxLambda - h
+            if denominator <= 0 { denominator = 1e-8 }
+            scores[j] = maxLambda / denominator
+            if scores[j] > top { top = scores[j] }
+        }
+        var sum = 0.0
+        for j in 0..<nc { scores[j] = exp(scores[j] - top); sum += scores[j] }
+        var total = 0.0
+        for j in 0..<nc {
+            let o = scores[j] / sum
+            row[j] = row[j].squareRoot() * (o * o)
+            total += row[j]
+        }
+        var height = -Double.infinity
+        var nearest = 0
+        for j in 0..<nc {
+            let h = mergeHeight(from: c, pointLambda: lambda, cluster: clusters[j])
+            if h > height { height = h; nearest = j }
+        }
+        let inCluster = height / (max(lambda, leafMaxLambda[clusters[nearest]]) + 1e-8)
+        for j in 0..<nc { row[j] = row[j] / total * inCluster }
     }
 }

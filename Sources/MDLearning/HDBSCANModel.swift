@@ -34,6 +34,8 @@ public struct HDBSCANModel: Sendable {
     public let outlierScores: [Double]
     let prediction: HDBSCANPredictionData
     let searchTree: KDTree
+    /// The mutual-reachability neighbour search of new rows (over `searchTree`).
+    let neighbourSearch: MutualReachabilityNeighbourSearch
 
     public var clusterCount: Int { selectedClusters.count }
 
@@ -84,6 +86,8 @@ public struct HDBSCANModel: Sendable {
         clusterPersistence = flat.persistence
         outlierScores = flat.outlierScores
         prediction = HDBSCANPredictionData(tree: condensedTree, labels: flat.labels, rows: rows, width: width)
-        self.searchTree = searchTree ?? rows.withUnsafeBufferPointer { KDTree(rows: $0, count: count, width: width) }
+        let tree = searchTree ?? rows.withUnsafeBufferPointer { KDTree(rows: $0, count: count, width: width) }
+        self.searchTree = tree
+        neighbourSearch = MutualReachabilityNeighbourSearch(tree: tree, coreDistances: coreDistances, minSamples: minSamples)
     }
 }
