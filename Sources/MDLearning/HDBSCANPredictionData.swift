@@ -29,6 +29,11 @@ struct HDBSCANPredictionData: Sendable {
     /// the offsets (in rows) of each cluster's block; `exemplarOffsets.count == clusters.count + 1`.
     let exemplars: [Double]
     let exemplarOffsets: [Int]
+    /// The same exemplars in blocks of four rows, feature-major inside a block (exemplar e of
+    /// a block, feature f at `block·4·width + 4·f + e`), each cluster's rows padded to whole
+    /// blocks; cluster j owns blocks `exemplarBlockOffsets[j] ..< exemplarBlockOffsets[j + 1]`.
+    let exemplarBlocks: [Double]
+    let exemplarBlockOffsets: [Int]
 
     init(tree: HDBSCANCondensedTree, labels: [Int32], rows: [Double], width d: Int) {
         let n = tree.pointCount
@@ -91,6 +96,20 @@ struct HDBSCANPredictionData: Sendable {
         self.pointLambda = pointLambda
         self.exemplars = blocks
         self.exemplarOffsets = offsets
+        var transposed: [Double] = []
+        var blockOffsets = [0]
+        for j in clusters.indices {
+            let count = offsets[j + 1] - offsets[j]
+            let blockCount = (count + 3) / 4
+            var block = [Double](repeating: 0, count: blockCount * 4 * d)
+            for e in 0..<count {
+                for f in 0..<d { block[(e >> 2) * 4 * d + 4 * f + (e & 3)] = blocks[(offsets[j] + e) * d + f] }
+            }
+            transposed += block
+            blockOffsets.append(blockOffsets.last! + blockCount)
+        }
+        self.exemplarBlocks = transposed
+        self.exemplarBlockOffsets = blockOffsets
     }
 
     /// hdbscan's `merge_height`: for each prediction cluster, the λ at which the cluster of a
@@ -113,16 +132,29 @@ struct HDBSCANPredictionData: Sendable {
 
     /// Distance part of a membership vector: 1 / (distance to the nearest exemplar) of each
     /// cluster, normalised to sum 1 (a zero distance counts as DBL_MAX / clusters).
+    ///
+    /// The nearest exemplar's distance is the square root of the smallest squared distance
+    /// (the square root is monotone and correctly rounded, so √(min r) = min √r), each squared
+    /// distance summed feature by feature as `RowMatrix.squaredDistance`, four exemplars at a
+    /// time: the same doubles as one square root per exemplar.
     func distanceMembership(row x: UnsafePointer<Double>, width d: Int, into out: UnsafeMutablePointer<Double>) {
         let k = clusters.count
         var sum = 0.0
-        exemplars.withUnsafeBufferPointer { e in
+        exemplarBlocks.withUnsafeBytes { raw in
             for j in 0..<k {
-                var best = Double.greatestFiniteMagnitude
-                for row in exemplarOffsets[j]..<exemplarOffsets[j + 1] {
-                    let dist = RowMatrix.squaredDistance(x, e.baseAddress! + row * d, d).squareRoot()
-                    if dist < best { best = dist }
+                let count = exemplarOffsets[j + 1] - exemplarOffsets[j]
+                var nearest = SIMD4<Double>(repeating: .infinity)
+                for (b, block) in (exemplarBlockOffsets[j]..<exemplarBlockOffsets[j + 1]).enumerated() {
+                    var r = SIMD4<Double>(repeating: 0)
+                    for f in 0..<d {
+                        let t = SIMD4(repeating: x[f]) - raw.loadUnaligned(fromByteOffset: (block * 4 * d + 4 * f) * 8, as: SIMD4<Double>.self)
+                        r += t * t
+                    }
+                    // Padding lanes of a cluster's last block.
+                    if 4 * b + 4 > count { r.replace(with: .infinity, where: SIMD4<Int64>(0, 1, 2, 3) .>= SIMD4(repeating: Int64(count - 4 * b))) }
+                    nearest.replace(with: r, where: r .< nearest)
                 }
+                let best = min(Double.greatestFiniteMagnitude, nearest.min().squareRoot())
                 out[j] = best != 0 ? 1.0 / best : Double.greatestFiniteMagnitude / Double(k)
                 sum += out[j]
             }

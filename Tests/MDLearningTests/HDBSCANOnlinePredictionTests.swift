@@ -160,6 +160,27 @@ import Testing
         try Self.expectSameAsSortedSearch(c.model, Array(c.model.rows.prefix(500 * c.model.width)), count: 500, "\(name) training rows")
     }
 
+    /// The distance part of the membership vectors (also behind the all-points
+    /// `membershipVectors()`), four exemplars at a time with one square root per cluster: the
+    /// same doubles as one square root per exemplar, on training, held-back and far rows and on
+    /// the exemplars themselves (distance 0).
+    @Test(arguments: HDBSCANFixtureTests.cases)
+    func distanceMembershipIsUnchanged(_ name: String, _ m: Int, _ selection: HDBSCANClusterSelection) throws {
+        let c = try HDBSCANFixtureTests.referenceCase(name, m, selection)
+        let data = c.model.prediction, d = c.model.width, k = data.clusters.count
+        let rows = Array(c.model.rows.prefix(2000 * d)) + c.held + c.held.map { $0 * 7 - 3 } + data.exemplars
+        var mine = [Double](repeating: 0, count: k), reference = [Double](repeating: 0, count: k)
+        var differing = 0
+        rows.withUnsafeBufferPointer { x in
+            for i in 0..<(rows.count / d) {
+                data.distanceMembership(row: x.baseAddress! + i * d, width: d, into: &mine)
+                HDBSCANSortedReference.distanceMembership(data, row: x.baseAddress! + i * d, width: d, into: &reference)
+                if mine != reference { differing += 1 }
+            }
+        }
+        #expect(differing == 0, "\(differing) of \(rows.count / d) rows")
+    }
+
     /// The Au-309 case (5,000 training and 800 held-back rows of width 3, min_cluster_size 150).
     @Test func au309FixtureMatchesTheSortedSearch() throws {
         let c = try HDBSCANAu309FixtureTests.referenceCase()

@@ -87,7 +87,7 @@ enum HDBSCANSortedReference {
                             var (q, lambda) = model.neighbourAndLambda(rdist: r.baseAddress! + i * k, rows: x.baseAddress! + i * k, k: k)
                             if data.pointLambda[q] <= lambda { lambda = data.pointLambda[q] }
                             let row = out.baseAddress! + i * nc
-                            data.distanceMembership(row: p.baseAddress! + i * width, width: width, into: row)
+                            distanceMembership(data, row: p.baseAddress! + i * width, width: width, into: row)
                             let c = data.pointCluster[q]
                             let maxLambda = data.leafMaxLambda[c]
                             let single = Double(Float(lambda))
@@ -121,5 +121,23 @@ enum HDBSCANSortedReference {
             }
         }
         return result
+    }
+
+    /// `HDBSCANPredictionData.distanceMembership` as it was: one square root per exemplar.
+    static func distanceMembership(_ data: HDBSCANPredictionData, row x: UnsafePointer<Double>, width d: Int, into out: UnsafeMutablePointer<Double>) {
+        let k = data.clusters.count
+        var sum = 0.0
+        data.exemplars.withUnsafeBufferPointer { e in
+            for j in 0..<k {
+                var best = Double.greatestFiniteMagnitude
+                for row in data.exemplarOffsets[j]..<data.exemplarOffsets[j + 1] {
+                    let dist = RowMatrix.squaredDistance(x, e.baseAddress! + row * d, d).squareRoot()
+                    if dist < best { best = dist }
+                }
+                out[j] = best != 0 ? 1.0 / best : Double.greatestFiniteMagnitude / Double(k)
+                sum += out[j]
+            }
+        }
+        for j in 0..<k { out[j] /= sum }
     }
 }
