@@ -2,9 +2,9 @@ import Foundation
 @testable import MDLearning
 import Testing
 
-/// The one-search neighbour behind `approximatePredict`, `membershipVectors(rows:count:)` and
-/// `approximatePredictScores`: bit-identical to the sorted 2·minSamples search it replaces
-/// (`HDBSCANSortedReference`).
+/// `HDBSCANModel.predict(rows:count:rule:)` and the one-search neighbour behind it and behind
+/// `approximatePredict`, `membershipVectors(rows:count:)` and `approximatePredictScores`:
+/// bit-identical to the sorted 2·minSamples search they replace (`HDBSCANSortedReference`).
 @Suite struct HDBSCANOnlinePredictionTests {
     /// The first index where two arrays differ (bit patterns for doubles), with both values.
     static func firstDifference<T: Equatable>(_ a: [T], _ b: [T]) -> String? {
@@ -34,6 +34,15 @@ import Testing
         expectSame(membership, HDBSCANSortedReference.membershipVectors(model, new, count: queries), "membershipVectors")
         let scores = try model.approximatePredictScores(rows: new, count: queries)
         expectSame(scores, HDBSCANSortedReference.approximatePredictScores(model, new, count: queries), "approximatePredictScores")
+
+        for rule in HDBSCANSoftLabelRule.allCases {
+            let all = try model.predict(rows: new, count: queries, rule: rule)
+            #expect(all.count == queries && all.clusterCount == model.prediction.clusters.count, "\(what)")
+            expectSame(all.labels, HDBSCANSortedReference.softLabels(model, new, count: queries, rule: rule), "predict labels (\(rule))")
+            expectSame(all.probabilities, expected.probabilities, "predict probabilities")
+            expectSame(all.membership, membership, "predict membership")
+            expectSame(all.outlierScores, scores, "predict outlier scores")
+        }
     }
 
     /// The search alone, on a grid (distances tie in shells, rows coincide) with arbitrary core
@@ -143,12 +152,25 @@ import Testing
         try Self.expectSameAsSortedSearch(model, new, count: new.count / 2, "duplicates")
     }
 
-    /// No cluster: scores 1, no membership columns.
+    /// No cluster: labels 0, probabilities 0, no membership columns, scores 1 (no search).
     @Test func noClusterPrediction() throws {
         let rows = (0..<10).flatMap { [Double($0) * 10, Double($0 % 3)] }
         let model = try HDBSCAN(minClusterSize: 20, minSamples: 2).fit(rows: rows, count: 10, width: 2)
         #expect(model.clusterCount == 0)
+        let p = try model.predict(rows: [1, 1, 30, 2], count: 2, rule: .noiseOnly)
+        #expect(p.labels == [0, 0] && p.probabilities == [0, 0] && p.membership.isEmpty && p.clusterCount == 0)
+        #expect(p.outlierScores == [1, 1])
         try Self.expectSameAsSortedSearch(model, [1, 1, 30, 2], count: 2, "no cluster")
+        let empty = try model.predict(rows: [], count: 0, rule: .everyPoint)
+        #expect(empty.count == 0 && empty.labels.isEmpty && empty.outlierScores.isEmpty)
+    }
+
+    @Test func invalidRowsThrow() throws {
+        let (model, _) = try HDBSCANFixtureTests.fitted(30, .eom)
+        #expect(throws: LearningError.self) { try model.predict(rows: [1, 2, 3], count: 1, rule: .everyPoint) }
+        var bad = [Double](repeating: 0, count: 2 * model.width)
+        bad[model.width + 1] = .nan
+        #expect(throws: LearningError.nonFiniteValue(row: 1, column: 1)) { try model.predict(rows: bad, count: 2, rule: .everyPoint) }
     }
 
     /// The committed Cu(211) cases (6,000 training and 1,000 held-back rows; min_cluster_size

@@ -140,4 +140,18 @@ enum HDBSCANSortedReference {
         }
         for j in 0..<k { out[j] /= sum }
     }
+
+    /// The daemon's soft rule on the three results (`MicroClusterModel.predict`).
+    static func softLabels(_ model: HDBSCANModel, _ new: [Double], count queries: Int, rule: HDBSCANSoftLabelRule) -> [Int32] {
+        let k = model.clusterCount
+        guard k > 0 else { return [Int32](repeating: 0, count: queries) }
+        let membership = membershipVectors(model, new, count: queries)
+        var labels = rule == .noiseOnly ? approximatePredict(model, new, count: queries).labels : [Int32](repeating: -1, count: queries)
+        for i in 0..<queries where labels[i] < 0 {
+            var best = 0
+            for j in 1..<k where membership[i * k + j] > membership[i * k + best] { best = j }
+            labels[i] = Int32(best)
+        }
+        return labels
+    }
 }
