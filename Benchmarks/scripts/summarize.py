@@ -201,6 +201,8 @@ HDBSCAN_STEPS = [
     ("predict", "predict", "per 900-row frame: approximate_predict + membership vector", "ms_per_frame_p50", "ms", 1),
     ("predict-three", "predict-three", "per 900-row frame: approximate_predict + membership vector + approximate_predict_scores",
      "ms_per_frame_p50", "ms", 1),
+    ("predict-frame", "predict-three", "the same by one call (Swift `predict(rows:count:rule:)`)", "ms_per_frame_p50", "ms", 1),
+    ("predict-scores", "-", "per frame: approximate_predict_scores alone (Swift: the search)", "ms_per_frame_p50", "ms", 1),
 ]
 
 

@@ -20,7 +20,11 @@ import MDLearning
 ///   ms per frame (p50, mean, max over the 10 frames);
 /// * `hdbscan.swift.predict-three.<n>`: what the daemon needs per frame (issue 7) by the three
 ///   separate calls: `approximatePredict` + `membershipVectors(rows:count:)` +
-///   `approximatePredictScores` (three k-nearest-neighbour queries per row), ms per frame as above.
+///   `approximatePredictScores` (three k-nearest-neighbour queries per row), ms per frame as above;
+/// * `hdbscan.swift.predict-frame.<n>`: the same by one call, `predict(rows:count:rule:
+///   .everyPoint)` (one search per row), checked equal to the three calls (outside the timing);
+/// * `hdbscan.swift.predict-scores.<n>`: `approximatePredictScores` alone: the search plus O(1)
+///   per row, i.e. what the search costs.
 ///
 /// On run 1 the labels go to `<labelsDir>/swift-<n>.{labels,soft,predict}.i32` (int32 LE) for
 /// the peer's adjusted Rand indices. `threads` = the CPUs allowed by `taskset`; the fit's
@@ -89,6 +93,7 @@ struct HDBSCANBenchmark {
             _ = try model.approximatePredict(rows: frame, count: Self.frameRows)
             _ = try model.membershipVectors(rows: frame, count: Self.frameRows)
             _ = try model.approximatePredictScores(rows: frame, count: Self.frameRows)
+            _ = try model.predict(rows: frame, count: Self.frameRows, rule: .everyPoint)
         }
         var results: [BenchmarkResult] = []
         for s in sets {
@@ -151,6 +156,33 @@ struct HDBSCANBenchmark {
                                      "frames": Double(frames)],
                    ["rows_per_frame": String(Self.frameRows),
                     "what": "approximatePredict + membershipVectors(rows:count:) + approximatePredictScores"])
+            // The same by one call (one search per row), and the search alone.
+            var oneTimes: [Double] = [], searchTimes: [Double] = []
+            for f in -1..<frames {
+                let lo = max(f, 0) * Self.frameRows * d
+                let frame = Array(held[lo..<(lo + Self.frameRows * d)])
+                t0 = MonotonicClock.seconds()
+                let one = try model.predict(rows: frame, count: Self.frameRows, rule: .everyPoint)
+                let seconds = MonotonicClock.seconds() - t0
+                t0 = MonotonicClock.seconds()
+                let scores = try model.approximatePredictScores(rows: frame, count: Self.frameRows)
+                let searchSeconds = MonotonicClock.seconds() - t0
+                let separate = try model.approximatePredict(rows: frame, count: Self.frameRows)
+                let mv = try model.membershipVectors(rows: frame, count: Self.frameRows)
+                precondition(one.probabilities == separate.probabilities && one.membership == mv && one.outlierScores == scores,
+                             "predict(rows:count:rule:) differs from the three calls")
+                if f >= 0 {
+                    oneTimes.append(seconds * 1e3)
+                    searchTimes.append(searchSeconds * 1e3)
+                }
+            }
+            let one = SampleSummary(oneTimes), search = SampleSummary(searchTimes)
+            result("predict-frame", ["ms_per_frame_p50": one.median, "ms_per_frame_mean": one.mean, "ms_per_frame_max": one.maximum,
+                                     "frames": Double(frames)],
+                   ["rows_per_frame": String(Self.frameRows), "what": "predict(rows:count:rule: .everyPoint): labels, probabilities, membership, outlier scores"])
+            result("predict-scores", ["ms_per_frame_p50": search.median, "ms_per_frame_mean": search.mean, "ms_per_frame_max": search.maximum,
+                                      "frames": Double(frames)],
+                   ["rows_per_frame": String(Self.frameRows), "what": "approximatePredictScores alone (the search + O(1) per row)"])
             if run == 1, let labelsDir {
                 let base = "\(labelsDir)/swift-\(s.count)"
                 try Self.write(model.labels, to: base + ".labels.i32")
