@@ -59,22 +59,7 @@ enum MicroClusterModel: Sendable {
 
     /// Labels of `count` rows of ``width`` numbers (row-major).
     func predict(rows: [Double], count: Int) throws -> [Int32] {
-        switch self {
-        case .hdbscan(let m, let soft):
-            let k = m.clusterCount
-            guard k > 0 else { return [Int32](repeating: 0, count: count) }
-            let membership = try m.membershipVectors(rows: rows, count: count)
-            var labels = soft == .noiseOnly ? try m.approximatePredict(rows: rows, count: count).labels : [Int32](repeating: -1, count: count)
-            for i in 0..<count where labels[i] < 0 {
-                var best = 0
-                for j in 1..<k where membership[i * k + j] > membership[i * k + best] { best = j }
-                labels[i] = Int32(best)
-            }
-            return labels
-        case .kmeans(let m): return try m.predict(rows: rows, count: count)
-        case .gaussianMixture(let m): return try m.predict(rows: rows, count: count)
-        case .lensClasses(let c): return try c.classify(rows)
-        }
+        try assign(rows: rows, count: count).labels
     }
 
     /// Labels and, where the method has one, the cluster part of the novelty score of
@@ -84,8 +69,10 @@ enum MicroClusterModel: Sendable {
     /// (`-score_samples`). The LENS classes have none (nil).
     func assign(rows: [Double], count: Int) throws -> (labels: [Int32], scores: [Double]?) {
         switch self {
-        case .hdbscan(let m, _):
-            return (try predict(rows: rows, count: count), try m.approximatePredictScores(rows: rows, count: count))
+        case .hdbscan(let m, let soft):
+            // One neighbour search per row for the soft label and the outlier score.
+            let p = try m.predict(rows: rows, count: count, rule: soft)
+            return (p.labels, p.outlierScores)
         case .kmeans(let m):
             let labels = try m.predict(rows: rows, count: count)
             return (labels, Self.squaredDistances(rows, count: count, to: m, labels: labels))
