@@ -63,6 +63,9 @@ public struct DaemonSummary: Sendable, Codable, Equatable {
         /// Live transition counts (row-major, square) between consecutive analysed frames.
         public var micro_counts: [Int]
         public var macro_counts: [Int]
+        /// The live probabilities: the counts row-normalised (zero rows stay zero).
+        public var micro_probabilities: [Double]
+        public var macro_probabilities: [Double]
         public var macro_names: [String]
         /// Centres per macro cluster in the last analysed frame.
         public var macro_populations: [Int]
@@ -179,6 +182,13 @@ public struct DaemonSummary: Sendable, Codable, Equatable {
                 lines.append(s)
                 if !r.macro_populations.isEmpty {
                     lines.append("      last frame: " + zip(r.macro_names, r.macro_populations).map { "\($0) \($1)" }.joined(separator: ", "))
+                }
+                let k = r.macro_names.count
+                if k > 0, r.macro_probabilities.count == k * k, r.macro_counts.reduce(0, +) > 0 {
+                    lines.append("      live macro transition probabilities, % (row → column):")
+                    for a in 0..<k {
+                        lines.append("        \(r.macro_names[a]): " + (0..<k).map { Report.fixed(100 * r.macro_probabilities[a * k + $0], 3) }.joined(separator: " "))
+                    }
                 }
                 if let angle = r.drift_max_angle_degrees, let fitted = r.drift_fitted_share, let live = r.drift_live_share {
                     lines.append("      drift: largest principal angle \(Report.fixed(angle, 2))°, fitted basis explains \(Report.fixed(100 * fitted, 2)) % of the live variance (live basis \(Report.fixed(100 * live, 2)) %)")

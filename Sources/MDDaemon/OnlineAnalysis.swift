@@ -252,7 +252,7 @@ final class OnlineAnalysis {
         DaemonSummary.OnlineRunSummary(
             run_id: run, refused: refused, frames_used: counters.used, frames_skipped: counters.received - counters.used, stride: 1,
             stream_interval_ps: nil, analysed_frames: 0, breaks: 0, lag_frames: nil, lag_ps: nil, warning: nil, centres: 0,
-            micro_counts: [], macro_counts: [], macro_names: macroNames, macro_populations: [], drift_max_angle_degrees: nil,
+            micro_counts: [], macro_counts: [], micro_probabilities: [], macro_probabilities: [], macro_names: macroNames, macro_populations: [], drift_max_angle_degrees: nil,
             drift_fitted_share: nil, drift_live_share: nil, assignment_ms_mean: nil, assignment_ms_p99: nil, descriptor_ms_mean: nil,
             labels_file: nil)
     }
@@ -267,7 +267,9 @@ final class OnlineAnalysis {
             run_id: run, refused: refused, frames_used: counters.used, frames_skipped: counters.received - counters.used, stride: grid.stride,
             stream_interval_ps: grid.streamInterval, analysed_frames: online.analysedFrames, breaks: online.breaks,
             lag_frames: lag, lag_ps: Double(lag) * online.frameInterval, warning: online.warning, centres: online.centreIDs.count,
-            micro_counts: online.microTransitions.counts, macro_counts: online.macroTransitions.counts, macro_names: macroNames,
+            micro_counts: online.microTransitions.counts, macro_counts: online.macroTransitions.counts,
+            micro_probabilities: online.microTransitions.probabilities, macro_probabilities: online.macroTransitions.probabilities,
+            macro_names: macroNames,
             macro_populations: populations, drift_max_angle_degrees: online.lastDrift?.maximumAngleDegrees,
             drift_fitted_share: online.lastDrift?.fittedShare, drift_live_share: online.lastDrift?.liveShare,
             assignment_ms_mean: online.assignmentTimes.mean.map { $0 * 1e3 }, assignment_ms_p99: online.assignmentTimes.quantile(0.99).map { $0 * 1e3 },

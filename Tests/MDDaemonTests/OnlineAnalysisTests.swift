@@ -91,6 +91,7 @@ import ZeroMQ
         // Live counts are the fit's counts (same frames, same pairing).
         let model = try FittedModel.read(path: fitOptions.output)
         #expect(run.micro_counts == model.microTransitions.counts && run.macro_counts == model.macroTransitions.counts)
+        #expect(run.macro_probabilities == model.macroTransitions.probabilities)
         // Every analysed frame is reported in order with every centre's labels.
         let analysed = outcome.analysed
         #expect(analysed.map { $0["step"] as? Int64 ?? Int64($0["step"] as? Int ?? -1) } == offline.steps)
@@ -236,6 +237,25 @@ import ZeroMQ
         _ = try Self.replay(frames, online: OnlineOptions(configuration: c, modelPath: written, labelsPath: again, threads: 2))
         let second = try FitPipelineTests.readLabels(again)
         #expect(second.micro == online.micro && second.steps == online.steps)
+    }
+}
+
+/// The novelty score: the fit's cumulative shares of the reconstruction error and the cluster
+/// score, the larger of the two; NaN without either part.
+@Suite struct NoveltyModelTests {
+    @Test func theScoreIsTheLargerShareOfTheFitsRows() throws {
+        let model = try NoveltyModel(
+            reconstructionErrors: (0...1000).map { Double($0) }, clusterScores: (0...1000).map { Double($0) / 10 },
+            clusterScoreName: "kmeans_squared_distance")
+        let s = model.scores(reconstruction: [500, 10, 2000, -1], cluster: [5, 90, 0, -5], count: 4)
+        #expect(s.novelty == [0.5, 0.9, 1, 0])
+        // Through the bundle section and back.
+        let (arrays, attributes) = model.section
+        let restored = try NoveltyModel(arrays: arrays, attributes: attributes)
+        #expect(restored.scores(reconstruction: [500], cluster: [95], count: 1).novelty == [0.95])
+        #expect(restored.clusterScoreName == "kmeans_squared_distance")
+        let none = try NoveltyModel(reconstructionErrors: nil, clusterScores: nil, clusterScoreName: nil)
+        #expect(none.scores(reconstruction: nil, cluster: nil, count: 2).novelty.allSatisfy { $0.isNaN })
     }
 }
 
