@@ -273,6 +273,19 @@ import ZeroMQ
         #expect(model.centreIDs.count == 900 && model.pca?.componentCount == 5)
         #expect(try OnlineOptions.configuration(ofModel: path).lens == c.lens)
     }
+
+    /// `soaplens run --model` with another window refuses to start, naming the difference.
+    @Test func theCommandRefusesOtherSettingsAtStart() throws {
+        let data = URL(fileURLWithPath: DescribePipelineTests.bundled).deletingLastPathComponent()
+        let config = try String(contentsOf: data.deletingLastPathComponent().appendingPathComponent("configs/cu211-demo.toml"), encoding: .utf8)
+        let other = Fixtures.temporaryPath(".toml")
+        try config.replacingOccurrences(of: "window = 20", with: "window = 30").write(toFile: other, atomically: true, encoding: .utf8)
+        let run = try DaemonProcess([
+            "run", "--pull", "tcp://127.0.0.1:1", "--model", data.appendingPathComponent("cu211-demo.model.h5").path, "--config", other,
+        ])
+        #expect(run.waitForExit(seconds: 60) == 1)
+        #expect(run.stderr.contains("lens.window: model 20, now 30"), "\(run.stderr)")
+    }
 }
 
 /// A value shared with a worker thread.
