@@ -3,14 +3,23 @@ import MDConfiguration
 import MDDescriptors
 
 extension FittedModel {
-    /// Reads and restores the model bundle at `path` (format, version and content hash checked).
-    static func read(path: String) throws -> FittedModel {
-        let bundle: ModelBundle
+    /// Reads the model bundle at `path` (format, version and content hash checked), with an
+    /// error that names the file.
+    static func readBundle(path: String) throws -> ModelBundle {
         do {
-            bundle = try ModelBundle.read(from: path)
+            return try ModelBundle.read(from: path)
         } catch {
             throw StageError("cannot read the model \(path): \(error)")
         }
+    }
+
+    /// Reads and restores the model bundle at `path`.
+    static func read(path: String) throws -> FittedModel {
+        try restore(readBundle(path: path), path: path)
+    }
+
+    /// Restores a bundle read from `path` (named in errors).
+    static func restore(_ bundle: ModelBundle, path: String) throws -> FittedModel {
         do {
             return try FittedModel(bundle: bundle)
         } catch {

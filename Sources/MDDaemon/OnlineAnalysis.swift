@@ -58,17 +58,8 @@ final class OnlineAnalysis {
     }
 
     private func load(_ path: String) throws {
-        let bundle: ModelBundle
-        do {
-            bundle = try ModelBundle.read(from: path)
-        } catch {
-            throw StageError("cannot read the model \(path): \(error)")
-        }
-        do {
-            model = try FittedModel(bundle: bundle)
-        } catch {
-            throw StageError("\(path): \(error)")
-        }
+        let bundle = try FittedModel.readBundle(path: path)
+        model = try FittedModel.restore(bundle, path: path)
         modelID = bundle.modelID
         modelPath = path
         if model!.novelty == nil {

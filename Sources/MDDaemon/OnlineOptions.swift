@@ -1,4 +1,3 @@
-import MDArchive
 import MDConfiguration
 
 /// Settings of the online analysis of `soaplens run` (with `--model`, or `--bootstrap`).
@@ -50,12 +49,7 @@ extension OnlineOptions {
     /// The configuration a model was fitted with (stored in its bundle), for `run --model`
     /// without `--config`.
     public static func configuration(ofModel path: String) throws -> SystemConfiguration {
-        let bundle: ModelBundle
-        do {
-            bundle = try ModelBundle.read(from: path)
-        } catch {
-            throw StageError("cannot read the model \(path): \(error)")
-        }
+        let bundle = try FittedModel.readBundle(path: path)
         do {
             return try SystemConfiguration.parse(text: bundle.configurationTOML, file: "\(path) (the model's configuration)")
         } catch {
