@@ -75,7 +75,7 @@ enum MicroClusterModel: Sendable {
             return (p.labels, p.outlierScores)
         case .kmeans(let m):
             let labels = try m.predict(rows: rows, count: count)
-            return (labels, Self.squaredDistances(rows, count: count, to: m, labels: labels))
+            return (labels, try m.squaredDistances(rows: rows, count: count, labels: labels))
         case .gaussianMixture(let m):
             let (labels, logLikelihoods) = try m.predictAndScore(rows: rows, count: count)
             return (labels, logLikelihoods.map { -$0 })
@@ -90,7 +90,7 @@ enum MicroClusterModel: Sendable {
     func trainingScores(rows: [Double], count: Int, labels: [Int32]) throws -> [Double]? {
         switch self {
         case .hdbscan(let m, _): return m.outlierScores
-        case .kmeans(let m): return Self.squaredDistances(rows, count: count, to: m, labels: labels)
+        case .kmeans(let m): return try m.squaredDistances(rows: rows, count: count, labels: labels)
         case .gaussianMixture(let m): return try m.scoreSamples(rows: rows, count: count).map { -$0 }
         case .lensClasses: return nil
         }
@@ -103,19 +103,6 @@ enum MicroClusterModel: Sendable {
         case .kmeans: "kmeans_squared_distance"
         case .gaussianMixture: "gmm_negative_log_likelihood"
         case .lensClasses: nil
-        }
-    }
-
-    private static func squaredDistances(_ rows: [Double], count: Int, to m: KMeansModel, labels: [Int32]) -> [Double] {
-        let d = m.width
-        return (0..<count).map { r in
-            var sum = 0.0
-            let c = Int(labels[r]) * d
-            for j in 0..<d {
-                let v = rows[r * d + j] - m.centres[c + j]
-                sum += v * v
-            }
-            return sum
         }
     }
 

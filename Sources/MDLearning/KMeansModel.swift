@@ -94,4 +94,25 @@ public struct KMeansModel: Sendable {
         }
         return labels
     }
+
+    /// Squared distance of each of `count` rows (`count × width`) to the centre of its label
+    /// (`labels`, as ``predict(rows:count:)`` gives them): how far a row lies from its cluster,
+    /// the KMeans part of the daemon's novelty score.
+    public func squaredDistances(rows: [Double], count: Int, labels: [Int32]) throws(LearningError) -> [Double] {
+        guard count >= 0, rows.count == count * width, labels.count == count else {
+            throw .dimensionMismatch(expected: width, got: count > 0 ? rows.count / count : rows.count, context: "KMeansModel.squaredDistances with count \(count) and \(labels.count) labels")
+        }
+        if let bad = labels.firstIndex(where: { $0 < 0 || Int($0) >= clusters }) {
+            throw .invalidParameter(name: "labels[\(bad)]", value: "\(labels[bad])", reason: "outside 0..<\(clusters)")
+        }
+        return (0..<count).map { r in
+            var sum = 0.0
+            let c = Int(labels[r]) * width
+            for j in 0..<width {
+                let v = rows[r * width + j] - centres[c + j]
+                sum += v * v
+            }
+            return sum
+        }
+    }
 }

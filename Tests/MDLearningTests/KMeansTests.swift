@@ -121,3 +121,15 @@ import Testing
         #expect(u >= 0 && u < 1)
     }
 }
+
+@Suite struct KMeansSquaredDistanceTests {
+    @Test func distancesToTheLabelledCentre() throws {
+        let model = try KMeansModel(centres: [0, 0, 10, 0], clusters: 2, width: 2, inertia: 0, iterations: 1)
+        let rows: [Double] = [1, 1, 9, 2, 3, 0]
+        let labels = try model.predict(rows: rows, count: 3)
+        #expect(labels == [0, 1, 0])
+        #expect(try model.squaredDistances(rows: rows, count: 3, labels: labels) == [2, 5, 9])
+        #expect(throws: LearningError.self) { try model.squaredDistances(rows: rows, count: 3, labels: [0, 2, 0]) }
+        #expect(throws: LearningError.self) { try model.squaredDistances(rows: rows, count: 2, labels: [0, 1]) }
+    }
+}

@@ -46,7 +46,7 @@ struct OnlineAssignmentBenchmark {
         let microToMacro = [0, 0, 1, 1, 2, 2, 3]
         let reconstruction = try EmpiricalDistribution(scores: try pca.reconstructionErrors(rows: train, reduced: reduced, count: training))
         let gmmScores = try EmpiricalDistribution(scores: try gmm.scoreSamples(rows: reduced, count: training).map { -$0 })
-        let kmeansScores = try EmpiricalDistribution(scores: Self.squaredDistances(reduced, count: training, to: kmeans, labels: kmeans.labels))
+        let kmeansScores = try EmpiricalDistribution(scores: kmeans.squaredDistances(rows: reduced, count: training, labels: kmeans.labels))
 
         var results: [BenchmarkResult] = []
         for method in ["kmeans", "gmm"] {
@@ -65,7 +65,7 @@ struct OnlineAssignmentBenchmark {
                     var scores: [Double] = []
                     if method == "kmeans" {
                         labels = try kmeans.predict(rows: z, count: n)
-                        if withNovelty { scores = Self.squaredDistances(z, count: n, to: kmeans, labels: labels) }
+                        if withNovelty { scores = try kmeans.squaredDistances(rows: z, count: n, labels: labels) }
                     } else {
                         let (l, ll) = try gmm.predictAndScore(rows: z, count: n)
                         labels = l
@@ -99,17 +99,5 @@ struct OnlineAssignmentBenchmark {
             }
         }
         return results
-    }
-
-    static func squaredDistances(_ rows: [Double], count: Int, to m: KMeansModel, labels: [Int32]) -> [Double] {
-        let d = m.width
-        return (0..<count).map { r in
-            var sum = 0.0
-            for j in 0..<d {
-                let v = rows[r * d + j] - m.centres[Int(labels[r]) * d + j]
-                sum += v * v
-            }
-            return sum
-        }
     }
 }
