@@ -12,7 +12,10 @@
 #        LEARNING_ROWS (/tmp/soaplens-learning-400000x577.f64, made by learning_data.py if missing);
 #        ONLY=hdbscan (never in the default list: ≈ 10 min) runs HDBSCAN* against the hdbscan package,
 #        HDBSCAN_PREFIX (/tmp/soaplens-hdbscan, files made by hdbscan_data.py if missing),
-#        HDBSCAN_PEER_RUNS (1: runs of each package variant; each fit of the 424k rows takes ≈ 2 min).
+#        HDBSCAN_PEER_RUNS (1: runs of each package variant; each fit of the 424k rows takes ≈ 2 min);
+#        ONLY=online (never in the default list: ≈ 3 min) runs the daemon's per-frame assignment budget on
+#        one core (the learning file) and the end-to-end daemon against the study's Python pipeline
+#        (Benchmarks/scripts/online_peer.py: dscribe + dynsight + scikit-learn + hdbscan, same frames).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${1:-/tmp/soaplens-bench-$(date -u +%Y%m%dT%H%M%SZ)}"
@@ -208,6 +211,17 @@ if [[ " $ONLY " == *" hdbscan "* ]]; then
         phase swift-hdbscan-all-cores swift_hdbscan "$OUT/hdbscan-labels-all" "${LEARN_ALL_CORES[@]}"
         phase package-hdbscan-all-cores hdbscan_peer "$OUT/hdbscan-labels-all" "${LEARN_ALL_CORES[@]}"
     fi
+fi
+# The online daemon (issue 7): assignment budget on one core, then end to end vs the Python pipeline.
+swift_online() { "${LEARN_ONE_CORE[@]}" "$BENCH" --only online --runs "$RUNS" --learning-rows "$LEARNING_ROWS" --json "$RESULTS" | tee -a "$OUT/online-swift.log"; }
+online_peer() {
+    env OPENBLAS_NUM_THREADS=1 NUMBA_NUM_THREADS=1 OMP_NUM_THREADS=1 python3 "$ROOT/Benchmarks/scripts/online_peer.py" \
+        --bin "$SOAPLENS" --threads "1,$NCPU" --model "$OUT/online-model.h5" --json "$RESULTS" 2>&1 | tee -a "$OUT/online-peer.log"
+}
+if [[ " $ONLY " == *" online "* ]]; then
+    [[ -f "$LEARNING_ROWS" ]] || phase learning-data learning_data
+    phase swift-online-1-core swift_online
+    phase online-end-to-end online_peer
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 awk '!/^#/ {n++; l += $2; st += $6; if ($6 > mx) mx = $6; if (n == 1 || $2 < lo) lo = $2; if ($2 > hi) hi = $2}
