@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "MDSignal", targets: ["MDSignal"]),
         .library(name: "MDDescriptors", targets: ["MDDescriptors"]),
         .library(name: "MDLearning", targets: ["MDLearning"]),
+        .library(name: "MDAlerts", targets: ["MDAlerts"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -64,6 +65,8 @@ let package = Package(
         .target(name: "MDDescriptors", dependencies: ["MDCore", "MDGeometry", "CTargetFeatures"], swiftSettings: strictSettings),
         // PCA, clustering, transitions, merging (BLAS/LAPACK through CLinAlg).
         .target(name: "MDLearning", dependencies: ["CLinAlg"], swiftSettings: strictSettings),
+        // Rare-event alert rules over the analysed frames (pure: no sockets, no HDF5).
+        .target(name: "MDAlerts", swiftSettings: strictSettings),
 
         // MARK: the system configuration (TOML; values only, no analysis)
         .target(
@@ -108,6 +111,7 @@ let package = Package(
         .testTarget(name: "MDSignalTests", dependencies: ["TestSupport", "MDSignal"]),
         .testTarget(name: "MDDescriptorsTests", dependencies: ["TestSupport", "MDCore", "MDGeometry", "MDDescriptors", "MDSignal", "MDTrajectory"]),
         .testTarget(name: "MDLearningTests", dependencies: ["MDLearning"]),
+        .testTarget(name: "MDAlertsTests", dependencies: ["MDAlerts"]),
         .testTarget(name: "MDConfigurationTests", dependencies: ["MDConfiguration", "MDCore"]),
         .testTarget(name: "MDArchiveTests", dependencies: ["MDCore", "MDArchive", "HDF5Kit"]),
         .testTarget(name: "MDWireTests", dependencies: ["TestSupport", "MDCore", "MDWire"]),
