@@ -12,6 +12,7 @@
 //     ← MDDaemon (services wiring ingest, replay and reports)
 //     ← soaplens (the executable: argument parsing only)
 //   MDConfiguration (the system TOML: values and validation)
+//   MDAlerts (the rare-event rules over analysed frames; pure logic, no I/O)
 // Numerical targets (geometry, descriptors, signal, learning) import no sockets and no HDF5.
 import PackageDescription
 
@@ -85,7 +86,7 @@ let package = Package(
             name: "MDDaemon",
             dependencies: [
                 "MDCore", "MDWire", "MDIngest", "MDTrajectory", "MDGeometry", "MDSignal", "MDDescriptors", "MDArchive",
-                "MDLearning", "MDConfiguration",
+                "MDLearning", "MDConfiguration", "MDAlerts",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -123,7 +124,7 @@ let package = Package(
             name: "MDDaemonTests",
             dependencies: [
                 "MDCore", "MDWire", "MDIngest", "MDTrajectory", "MDDaemon", "ZeroMQ", "HDF5Kit", "MDSignal", "MDArchive",
-                "MDLearning", "MDConfiguration",
+                "MDLearning", "MDConfiguration", "MDAlerts",
             ]
         ),
     ],

@@ -45,7 +45,8 @@ final class FeatureExtraction {
     let soapSettings: SoapSettings?
     private let stage: LensStage
     private let pass: DescriptorPass
-    private let soapCentres: [Int32]
+    /// Frame rows (atom indices) of the centres, in ``centreIDs`` order.
+    let soapCentres: [Int32]
     private let soapEnvironment: [Int32]
     private var assembler: CombinedVectorAssembler
     /// Smoothed rows seen in the current stretch (their index within it).

@@ -23,6 +23,9 @@ public struct OnlineFrame: Sendable {
     public var lens: [Double]
     /// Novelty in [0, 1] (``NoveltyModel``; NaN when the model has no calibration).
     public var novelty: [Double]
+    /// Positions of the centres in the analysed frame, Å, flat x0 y0 z0 x1 … (as received:
+    /// not wrapped into the cell).
+    public var positions: [Double]
     /// Centres per macro cluster in this frame.
     public var macroPopulations: [Int]
     /// Centres whose macro cluster differs from the previous analysed frame (0 after a break).

@@ -24,6 +24,9 @@ final class OnlineRun {
     /// The model's frame interval, ps.
     let frameInterval: Double
     let centreIDs: [Int64]
+    /// Frame rows of the centres.
+    private let centreRows: [Int32]
+    private let options: FeatureExtraction.Settings
     private let features: FeatureExtraction
     private let driftEvery: Int
     private(set) var microTransitions: TransitionMatrix
@@ -33,8 +36,9 @@ final class OnlineRun {
     private(set) var lastDrift: SubspaceDrift?
     /// Previous analysed frame's labels (nil at the start of a stretch).
     private var previous: (micro: [Int32], macro: [Int32])?
-    /// Analysed index and time of recent frames, by step (the assembler reports steps).
-    private var recent: [Int64: (index: Int, time: Double?)] = [:]
+    /// Analysed index, time and centre positions (Å, flat) of recent frames, by step (the
+    /// assembler reports steps); pruned, so bounded by the smoothing lag.
+    private var recent: [Int64: (index: Int, time: Double?, positions: [Double])] = [:]
     private(set) var newestIndex = -1
     private(set) var analysedFrames = 0
     private(set) var breaks = 0
@@ -57,9 +61,10 @@ final class OnlineRun {
         self.runID = runID
         self.model = model
         frameInterval = options.configuration.system.frameIntervalPS
-        features = try FeatureExtraction(
-            first: first, settings: FeatureExtraction.Settings(configuration: options.configuration, typeNames: options.typeNames, threads: options.threads),
-            keepsRows: false)
+        let settings = FeatureExtraction.Settings(configuration: options.configuration, typeNames: options.typeNames, threads: options.threads)
+        self.options = settings
+        features = try FeatureExtraction(first: first, settings: settings, keepsRows: false)
+        centreRows = features.soapCentres
         try model.checkCompatible(with: options.configuration, soap: features.soapSettings, model: modelPath)
         centreIDs = features.centreIDs
         driftEvery = options.driftEvery
@@ -88,9 +93,14 @@ final class OnlineRun {
             breaks += 1
         }
         newestIndex = index
-        recent[frame.step] = (index, frame.time)
-        if recent.count > 4096 {
-            let keep = newestIndex - 2048
+        var positions = [Double](repeating: 0, count: 3 * centreRows.count)
+        for (c, row) in centreRows.enumerated() {
+            for k in 0..<3 { positions[3 * c + k] = frame.positions[3 * Int(row) + k] }
+        }
+        recent[frame.step] = (index, frame.time, positions)
+        // A frame's result comes lag + ⌊w/2⌋ analysed frames later; keep a margin.
+        let keep = newestIndex - 4 * (options.lens.window + options.lens.lag + 2)
+        if recent.count > 8 * (options.lens.window + options.lens.lag + 2) {
             recent = recent.filter { $0.value.index >= keep }
         }
         let start = WallClock.monotonic()
@@ -148,7 +158,7 @@ final class OnlineRun {
         return OnlineFrame(
             runID: runID, step: a.step, time: placed.time, index: placed.index, lagFrames: newestIndex - placed.index,
             lagPS: Double(newestIndex - placed.index) * frameInterval, centreIDs: centreIDs, micro: micro, macro: macro,
-            lens: a.lens, novelty: novelty, macroPopulations: populations, macroChanges: changes, drift: drift, warning: warning,
+            lens: a.lens, novelty: novelty, positions: placed.positions, macroPopulations: populations, macroChanges: changes, drift: drift, warning: warning,
             assignmentSeconds: elapsed)
     }
 }

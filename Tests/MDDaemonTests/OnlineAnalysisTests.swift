@@ -1,5 +1,6 @@
 @testable import MDDaemon
 import Foundation
+import MDAlerts
 import MDArchive
 import MDConfiguration
 import MDCore
@@ -237,6 +238,53 @@ import ZeroMQ
         _ = try Self.replay(frames, online: OnlineOptions(configuration: c, modelPath: written, labelsPath: again, threads: 2))
         let second = try FitPipelineTests.readLabels(again)
         #expect(second.micro == online.micro && second.steps == online.steps)
+    }
+}
+
+/// The online frames drive the alert rules (issue 8): a LENS-burst rule over the analysed
+/// frames of the bundled run names exactly the atoms whose smoothed LENS stayed above the
+/// threshold for K analysed frames (counted independently here), on the K-th frame, with their
+/// position in that analysed frame as received.
+@Suite struct OnlineAlertTests {
+    @Test func aLensBurstRuleNamesTheAtomsAndTheirPositions() throws {
+        let c = try FitPipelineTests.configuration(mode: "lens")
+        let (fitOptions, _) = try OnlineAnalysisTests.fit(c, frames: 12)
+        let model = try FittedModel.read(path: fitOptions.output)
+        let frames = Array(OnlineAnalysisTests.frames.prefix(30))
+        let run = try OnlineRun(
+            first: frames[0], runID: "alerts", model: model, modelPath: fitOptions.output,
+            options: OnlineOptions(configuration: c, modelPath: fitOptions.output), keepsLabels: false)
+        var online: [OnlineFrame] = []
+        for (t, f) in frames.enumerated() { online += try run.consume(f, index: t) }
+        #expect(online.count == 30 - 1 - 4)
+        // The threshold: the 97th percentile of all analysed LENS values.
+        let all = online.flatMap(\.lens).sorted()
+        let threshold = all[all.count * 97 / 100]
+        let k = 3
+        let rule = try AlertRule(name: "burst", severity: .warning, condition: .lensBurst(threshold: threshold), persistence: k)
+        var engine = try AlertEngine(
+            rules: [rule], model: try AlertModel(model, macroNames: model.macroNames), atomCount: run.centreIDs.count, maxAlertsPerFrame: 100_000)
+        var alerts: [Alert] = []
+        for f in online { alerts += try engine.process(AlertFrame(f)) }
+
+        var streak = [Int](repeating: 0, count: run.centreIDs.count)
+        var expected: [(index: Int, atom: Int)] = []
+        for f in online {
+            for i in f.lens.indices {
+                streak[i] = f.lens[i] > threshold ? streak[i] + 1 : 0
+                if streak[i] == k { expected.append((f.index, i)) }
+            }
+        }
+        #expect(!expected.isEmpty)
+        #expect(alerts.map(\.index) == expected.map(\.index) && alerts.map { $0.atomIndex ?? -1 } == expected.map(\.atom))
+        for a in alerts {
+            let atom = try #require(a.atomIndex)
+            #expect(a.atomID == run.centreIDs[atom] && a.rule == "burst" && a.lens.map { $0 > threshold } == true)
+            // The position is the atom's in the analysed frame (frame index = analysed index here).
+            let frame = frames[a.index]
+            let row = try #require(frame.ids.firstIndex(of: run.centreIDs[atom]))
+            #expect(a.position == frame.position(row))
+        }
     }
 }
 
