@@ -293,18 +293,26 @@ class Publisher:
                 if deadline is None:
                     deadline = time.monotonic() + grace_s
 
-    def send(self, parts, stop_flag=None, max_wait_s: Optional[float] = None) -> bool:
+    def send(self, parts, stop_flag=None, max_wait_s: Optional[float] = None,
+             stop_grace_s: Optional[float] = None) -> bool:
         """Send one multipart message; returns False if it was not sent.
 
         Waits (in 0.2 s polls) while the socket cannot take the message, i.e. PUSH with no
-        puller or a full queue; gives up when ``stop_flag["stop"]`` is set or after
-        ``max_wait_s``. XPUB is always writable (it drops for slow subscribers).
+        puller or a full queue; gives up after ``max_wait_s``, and when ``stop_flag["stop"]``
+        is set: at once, or ``stop_grace_s`` after the stop request when that is given (the
+        `end` message: a stop that arrives while it waits must still end the wait).
+        XPUB is always writable (it drops for slow subscribers).
         """
         zmq = self.zmq
         deadline = None if max_wait_s is None else time.monotonic() + max_wait_s
         while not self.sock.poll(200, zmq.POLLOUT):
             if stop_flag is not None and stop_flag["stop"]:
-                return False
+                if stop_grace_s is None:
+                    return False
+                grace_end = time.monotonic() + stop_grace_s
+                deadline = grace_end if deadline is None else min(deadline, grace_end)
+                stop_grace_s = None
+                stop_flag = None
             if deadline is not None and time.monotonic() >= deadline:
                 return False
         self.sock.send_multipart(parts, copy=False)
@@ -358,7 +366,7 @@ def publish_pass(src: Source, pub: Publisher, args, run_id: str, stop_flag) -> i
         seq += 1
     # After a stop request, `end` still goes out if the receiver takes it within 2 s.
     pub.send(wire.encode_control("end", run_id, frames=seq, source=source_text),
-             max_wait_s=2.0 if stop_flag["stop"] else None)
+             stop_flag=stop_flag, max_wait_s=2.0 if stop_flag["stop"] else None, stop_grace_s=2.0)
     return seq
 
 
