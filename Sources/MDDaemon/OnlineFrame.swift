@@ -9,6 +9,8 @@ public struct OnlineFrame: Sendable {
     /// frame of its LENS interval.
     public var step: Int64
     public var time: Double?
+    /// Wire sequence number of the analysed frame.
+    public var sequence: UInt64
     /// Position among the run's analysed frames (frames on the model's grid, 0-based).
     public var index: Int
     /// Analysed-grid frames between this frame and the newest one received: the detection lag.

@@ -38,7 +38,7 @@ final class OnlineRun {
     private var previous: (micro: [Int32], macro: [Int32])?
     /// Analysed index, time and centre positions (Å, flat) of recent frames, by step (the
     /// assembler reports steps); pruned, so bounded by the smoothing lag.
-    private var recent: [Int64: (index: Int, time: Double?, positions: [Double])] = [:]
+    private var recent: [Int64: (index: Int, time: Double?, sequence: UInt64, positions: [Double])] = [:]
     private(set) var newestIndex = -1
     private(set) var analysedFrames = 0
     private(set) var breaks = 0
@@ -97,7 +97,7 @@ final class OnlineRun {
         for (c, row) in centreRows.enumerated() {
             for k in 0..<3 { positions[3 * c + k] = frame.positions[3 * Int(row) + k] }
         }
-        recent[frame.step] = (index, frame.time, positions)
+        recent[frame.step] = (index, frame.time, frame.sequence, positions)
         // A frame's result comes lag + ⌊w/2⌋ analysed frames later; keep a margin.
         let keep = newestIndex - 4 * (options.lens.window + options.lens.lag + 2)
         if recent.count > 8 * (options.lens.window + options.lens.lag + 2) {
@@ -156,7 +156,7 @@ final class OnlineRun {
             macroLabels += macro
         }
         return OnlineFrame(
-            runID: runID, step: a.step, time: placed.time, index: placed.index, lagFrames: newestIndex - placed.index,
+            runID: runID, step: a.step, time: placed.time, sequence: placed.sequence, index: placed.index, lagFrames: newestIndex - placed.index,
             lagPS: Double(newestIndex - placed.index) * frameInterval, centreIDs: centreIDs, micro: micro, macro: macro,
             lens: a.lens, novelty: novelty, positions: placed.positions, macroPopulations: populations, macroChanges: changes, drift: drift, warning: warning,
             assignmentSeconds: elapsed)

@@ -257,6 +257,7 @@ import ZeroMQ
         var online: [OnlineFrame] = []
         for (t, f) in frames.enumerated() { online += try run.consume(f, index: t) }
         #expect(online.count == 30 - 1 - 4)
+        #expect(online.map(\.sequence) == online.map { UInt64($0.index) })  // the bundled frames' own sequence numbers
         // The threshold: the 97th percentile of all analysed LENS values.
         let all = online.flatMap(\.lens).sorted()
         let threshold = all[all.count * 97 / 100]
