@@ -54,9 +54,6 @@ struct FrameGrid {
         return try position(frame).map { [$0] } ?? []
     }
 
-    /// The held first frame when a run ends after one frame (nothing can be analysed from it).
-    var heldFrame: Frame? { first }
-
     private mutating func calibrate(_ a: Frame, _ b: Frame) throws {
         origin = (a.sequence, a.time)
         let seqs = b.sequence > a.sequence ? Double(b.sequence - a.sequence) : 1

@@ -162,7 +162,7 @@ public final class IngestService: Service, Sendable {
                 logger.info("LENS on", metadata: [
                     "run": "\(frame.runID)", "centres": "\(stages[frame.runID]!.centreIDs.count)",
                     "environment": "\(stages[frame.runID]!.environmentIDs.count)", "r_cut": "\(settings.cutoff)",
-                    "smoothing_lag_frames": "\(settings.lag + settings.window / 2)"])
+                    "smoothing_lag_frames": "\(settings.resultLagFrames)"])
             }
             let stage = stages[frame.runID]!
             var smoothed: [LensStage.Row] = []

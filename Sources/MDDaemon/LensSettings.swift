@@ -6,6 +6,9 @@ public struct LensSettings: Sendable {
     public var cutoff: Double
     /// LENS lag k, frames.
     public var lag: Int
+    /// Frames between a frame and the first frame on which its smoothed value is final:
+    /// the interval ends `lag` frames later and the smoothing needs ⌊w/2⌋ more intervals.
+    public var resultLagFrames: Int { lag + window / 2 }
     /// Savitzky–Golay window (frames) and polynomial order.
     public var window: Int
     public var polyorder: Int

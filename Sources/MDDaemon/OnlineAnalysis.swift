@@ -148,7 +148,7 @@ final class OnlineAnalysis {
                 let common = created.centresInCommonWithModel
                 logger.info("online analysis on", metadata: [
                     "run": "\(run)", "centres": "\(created.centreIDs.count)", "model": "\(modelID ?? "-")",
-                    "lag_frames": "\(options.configuration.lens.lag + options.configuration.lens.window! / 2)",
+                    "lag_frames": "\(created.lagFrames)",
                     "stride": "\(grid.stride)"])
                 if common != created.centreIDs.count || common != model.centreIDs.count {
                     logger.notice("the run's centres differ from the model's", metadata: [
@@ -249,11 +249,7 @@ final class OnlineAnalysis {
     }
 
     private func summary(_ run: String, online: OnlineRun, grid: FrameGrid, counters: Counters, refused: String?) -> DaemonSummary.OnlineRunSummary {
-        let lag = options.configuration.lens.lag + options.configuration.lens.window! / 2
-        let populations = online.history.count > 0
-            ? (0..<online.centreIDs.count).reduce(into: [Int](repeating: 0, count: online.model.macroCount)) { p, i in
-                if let e = online.history.entry(atom: i, back: 0) { p[Int(e.macro)] += 1 }
-            } : []
+        let lag = online.lagFrames
         return DaemonSummary.OnlineRunSummary(
             run_id: run, refused: refused, frames_used: counters.used, frames_skipped: counters.received - counters.used, stride: grid.stride,
             stream_interval_ps: grid.streamInterval, analysed_frames: online.analysedFrames, breaks: online.breaks,
@@ -261,7 +257,7 @@ final class OnlineAnalysis {
             micro_counts: online.microTransitions.counts, macro_counts: online.macroTransitions.counts,
             micro_probabilities: online.microTransitions.probabilities, macro_probabilities: online.macroTransitions.probabilities,
             macro_names: macroNames,
-            macro_populations: populations, drift_max_angle_degrees: online.lastDrift?.maximumAngleDegrees,
+            macro_populations: online.lastMacroPopulations, drift_max_angle_degrees: online.lastDrift?.maximumAngleDegrees,
             drift_fitted_share: online.lastDrift?.fittedShare, drift_live_share: online.lastDrift?.liveShare,
             assignment_ms_mean: online.assignmentTimes.mean.map { $0 * 1e3 }, assignment_ms_p99: online.assignmentTimes.quantile(0.99).map { $0 * 1e3 },
             descriptor_ms_mean: online.descriptorTimes.mean.map { $0 * 1e3 }, labels_file: nil)

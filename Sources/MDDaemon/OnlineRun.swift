@@ -26,7 +26,6 @@ final class OnlineRun {
     let centreIDs: [Int64]
     /// Frame rows of the centres.
     private let centreRows: [Int32]
-    private let options: FeatureExtraction.Settings
     private let features: FeatureExtraction
     private let driftEvery: Int
     private(set) var microTransitions: TransitionMatrix
@@ -61,9 +60,9 @@ final class OnlineRun {
         self.runID = runID
         self.model = model
         frameInterval = options.configuration.system.frameIntervalPS
-        let settings = FeatureExtraction.Settings(configuration: options.configuration, typeNames: options.typeNames, threads: options.threads)
-        self.options = settings
-        features = try FeatureExtraction(first: first, settings: settings, keepsRows: false)
+        features = try FeatureExtraction(
+            first: first, settings: FeatureExtraction.Settings(configuration: options.configuration, typeNames: options.typeNames, threads: options.threads),
+            keepsRows: false)
         centreRows = features.soapCentres
         try model.checkCompatible(with: options.configuration, soap: features.soapSettings, model: modelPath)
         centreIDs = features.centreIDs
@@ -75,6 +74,12 @@ final class OnlineRun {
         self.keepsLabels = keepsLabels
         periodicity = first.periodicity
     }
+
+    /// Analysed frames between a frame and its result (the smoothing's lag).
+    var lagFrames: Int { features.settings.lens.resultLagFrames }
+
+    /// Centres per macro cluster in the newest analysed frame (empty before the first).
+    private(set) var lastMacroPopulations: [Int] = []
 
     /// How many of the model's centres this run's selection also picked (the model does not
     /// need the same atoms, but a user comparing with the fit does).
@@ -99,8 +104,8 @@ final class OnlineRun {
         }
         recent[frame.step] = (index, frame.time, frame.sequence, positions)
         // A frame's result comes lag + ⌊w/2⌋ analysed frames later; keep a margin.
-        let keep = newestIndex - 4 * (options.lens.window + options.lens.lag + 2)
-        if recent.count > 8 * (options.lens.window + options.lens.lag + 2) {
+        if recent.count > 8 * (lagFrames + 2) {
+            let keep = newestIndex - 4 * (lagFrames + 2)
             recent = recent.filter { $0.value.index >= keep }
         }
         let start = WallClock.monotonic()
@@ -134,6 +139,7 @@ final class OnlineRun {
         previous = (micro, macro)
         var populations = [Int](repeating: 0, count: model.macroCount)
         for label in macro { populations[Int(label)] += 1 }
+        lastMacroPopulations = populations
         try history.append(step: a.step, micro: micro, macro: macro, lens: a.lens, novelty: novelty)
         let elapsed = WallClock.monotonic() - start
         assignmentTimes.record(elapsed)
