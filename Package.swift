@@ -11,7 +11,7 @@
 //     ← MDIngest (ZeroMQ subscriber / publisher, validation, counters)
 //     ← MDDaemon (services wiring ingest, replay and reports)
 //     ← soaplens (the executable: argument parsing only)
-//   MDConfiguration (the system TOML: values and validation)
+//   MDConfiguration (the system TOML: values and validation; alert rule values from MDAlerts)
 //   MDAlerts (the rare-event rules over analysed frames; pure logic, no I/O)
 // Numerical targets (geometry, descriptors, signal, learning) import no sockets and no HDF5.
 import PackageDescription
@@ -72,7 +72,7 @@ let package = Package(
         // MARK: the system configuration (TOML; values only, no analysis)
         .target(
             name: "MDConfiguration",
-            dependencies: ["MDCore", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["MDCore", "MDAlerts", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: strictSettings
         ),
 

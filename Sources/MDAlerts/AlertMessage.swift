@@ -22,8 +22,12 @@ public struct AlertMessage: Sendable, Equatable, Encodable {
     public var lagFrames: Int
     public var lagPS: Double
     public var modelID: String
+    /// The publishing daemon process (random per start): `alert_seq` counts per
+    /// (`daemon_id`, `run_id`), and a new id for a known run tells a subscriber the daemon restarted.
+    public var daemonID: String
 
-    public init(alert: Alert, alertSeq: UInt64, frameSequence: UInt64?, lagFrames: Int, lagPS: Double, modelID: String) {
+    public init(alert: Alert, alertSeq: UInt64, frameSequence: UInt64?, lagFrames: Int, lagPS: Double, modelID: String, daemonID: String) {
+        self.daemonID = daemonID
         self.alert = alert
         self.alertSeq = alertSeq
         self.frameSequence = frameSequence
@@ -43,7 +47,7 @@ public struct AlertMessage: Sendable, Equatable, Encodable {
     }
 
     private enum Keys: String, CodingKey {
-        case schemaVersion = "schema_version", rule, kind, severity, runID = "run_id", alertSeq = "alert_seq"
+        case schemaVersion = "schema_version", type, daemonID = "daemon_id", rule, kind, severity, runID = "run_id", alertSeq = "alert_seq"
         case frameSequence = "frame_seq", step, timePS = "time_ps", index = "analysed_index"
         case lagFrames = "lag_frames", lagPS = "lag_ps", atomID = "atom_id", atomIndex = "atom_index", position = "position_angstrom"
         case macro, micro, macroName = "macro_name", fromMacro = "from_macro", toMacro = "to_macro", fromMicro = "from_micro"
@@ -55,6 +59,8 @@ public struct AlertMessage: Sendable, Equatable, Encodable {
         var c = encoder.container(keyedBy: Keys.self)
         let a = alert
         try c.encode(Self.schemaVersion, forKey: .schemaVersion)
+        try c.encode("alert", forKey: .type)
+        try c.encode(daemonID, forKey: .daemonID)
         try c.encode(a.rule, forKey: .rule)
         try c.encode(a.kind.rawValue, forKey: .kind)
         try c.encode(a.severity.rawValue, forKey: .severity)

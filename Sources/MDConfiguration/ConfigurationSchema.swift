@@ -1,10 +1,12 @@
 /// The keys a system configuration may contain, for the strict unknown-key check.
 enum ConfigurationSchema {
     /// Top-level sections this version interprets, in canonical order.
-    static let sections = ["system", "selection", "features", "soap", "lens", "pca", "clustering", "lens_classes", "merge", "macro"]
+    static let sections = [
+        "system", "selection", "features", "soap", "lens", "pca", "clustering", "lens_classes", "merge", "macro", "endpoints", "logging", "rules",
+    ]
 
     /// Sections reserved for later versions: accepted, not interpreted, reported.
-    static let reservedSections: Set<String> = ["endpoints", "rules", "archive", "logging"]
+    static let reservedSections: Set<String> = ["archive"]
 
     /// Allowed keys of each table; `nil` marks a free-form table whose keys are data
     /// (`system.species`, `macro.names`) and are checked when read.
@@ -24,6 +26,10 @@ enum ConfigurationSchema {
         ["merge"]: ["enabled", "cut"],
         ["macro"]: ["names"],
         ["macro", "names"]: .none,
+        ["endpoints"]: ["frames", "frames_mode", "frames_bind", "alerts", "stats_every"],
+        ["logging"]: ["level", "alerts_jsonl", "summary_json"],
+        // Rule names are data: each [rules.<name>] table's keys are checked when read.
+        ["rules"]: .none,
     ]
 
     /// Every key not in the schema, as paths, in file order (by the locator's line, then path).

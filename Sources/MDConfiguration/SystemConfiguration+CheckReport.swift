@@ -85,6 +85,21 @@ extension SystemConfiguration {
             out.append("  macro names: " + macro.names.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", "))
         }
 
+        out.append(
+            "  endpoints: frames \(endpoints.framesMode == .pull ? "PULL" : "SUB") \(endpoints.framesBind ? "binds" : "connects to") \(endpoints.frames); "
+                + "alerts published on \(endpoints.alerts)"
+                + (endpoints.statsEvery > 0 ? ", stats every \(endpoints.statsEvery) analysed frames" : ", stats at each run's end"))
+        var loggingLine = "  logging: level \(logging.level)"
+        if let p = logging.alertsJSONL { loggingLine += "; alert journal \(p)" }
+        if let p = logging.summaryJSON { loggingLine += "; summary JSON \(p)" }
+        out.append(loggingLine)
+        if rules.rules.isEmpty {
+            out.append("  rules: none (no alerts; stats only)")
+        } else {
+            out.append("  rules (storm above \(rules.maxAlertsPerFrame) alerts per frame):")
+            for rule in rules.rules { out.append("    " + ruleLine(rule)) }
+        }
+
         if !source.reservedSections.isEmpty {
             out.append(
                 "reserved for later versions, ignored: " + source.reservedSections.map { "[\($0)]" }.joined(separator: ", "))
@@ -100,6 +115,19 @@ extension SystemConfiguration {
                     .joined(separator: ", "))
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// One rule in words: `edge-detachment [warning]: LENS > 0.3 for 3 frames, cooldown 50`.
+    private func ruleLine(_ rule: Rule) -> String {
+        let what: String
+        switch rule.kind {
+        case .transition:
+            what = "macro " + rule.from.map(\.description).joined(separator: "|") + " → " + rule.to.map(\.description).joined(separator: "|")
+        case .rareTransition: what = "a macro transition with fitted probability < \(number(rule.threshold ?? .nan))"
+        case .lensBurst: what = "smoothed LENS > \(number(rule.threshold ?? .nan))"
+        case .novelty: what = "novelty > \(number(rule.threshold ?? .nan))"
+        }
+        return "\(rule.name) [\(rule.severity.rawValue)]: \(what), held \(rule.persistence) analysed frame\(rule.persistence == 1 ? "" : "s"), cooldown \(rule.cooldown)"
     }
 
     /// Whether a key's section matters in the configured mode.

@@ -111,6 +111,11 @@ extension SystemConfiguration {
             names[id] = text
         }
 
+        // Runtime sections (not part of a model).
+        let endpoints = try Self.readEndpoints(&r)
+        let logging = try Self.readLogging(&r)
+        let rules = try Self.readRules(&r)
+
         // Reserved sections: tables or arrays of tables (`[[rules]]`), not interpreted.
         var reserved: [String] = []
         for (key, value) in root where ConfigurationSchema.reservedSections.contains(key) {
@@ -127,7 +132,7 @@ extension SystemConfiguration {
             system: System(name: name, frameIntervalPS: interval, species: species),
             selection: Selections(centres: centres, soapEnvironment: soapEnvironment, lensEnvironment: lensEnvironment),
             features: Features(mode: mode), soap: soap, lens: lens, pca: pca, clustering: clustering, lensClasses: lensClasses,
-            merge: merge, macro: Macro(names: names),
+            merge: merge, macro: Macro(names: names), endpoints: endpoints, rules: rules, logging: logging,
             source: ConfigurationSource(file: file, locator: locator, reservedSections: reserved, defaultedKeys: r.defaulted))
         try configuration.validate()
         return configuration

@@ -93,6 +93,8 @@ extension SystemConfiguration {
             if name.allSatisfy(\.isWhitespace) { throw failure(key, "the name must not be empty") }
         }
 
+        try validateRuntime()
+
         // Keys the mode needs.
         let mode = features.mode
         if mode.usesSoap, soap.rCut == nil { throw missing("soap.r_cut") }
@@ -107,6 +109,37 @@ extension SystemConfiguration {
             case .hdbscan? where clustering.hdbscan == nil: throw missing("clustering.hdbscan.min_cluster_size")
             case .gmm? where clustering.gmm == nil: throw missing("clustering.gmm.components")
             case .kmeans? where clustering.kmeans == nil: throw missing("clustering.kmeans.clusters")
+            default: break
+            }
+        }
+    }
+
+    /// `[endpoints]`, `[logging]`, `[rules]`.
+    private func validateRuntime() throws(ConfigurationError) {
+        for (key, endpoint) in [("endpoints.frames", endpoints.frames), ("endpoints.alerts", endpoints.alerts)] {
+            let schemes = ["tcp://", "ipc://", "inproc://"]
+            if !schemes.contains(where: endpoint.hasPrefix) || schemes.contains(endpoint) {
+                throw failure(key, "expected a ZeroMQ endpoint (tcp://HOST:PORT, ipc://PATH), got \"\(endpoint)\"")
+            }
+        }
+        if endpoints.frames == endpoints.alerts { throw failure("endpoints.alerts", "must differ from endpoints.frames (\(endpoints.frames))") }
+        if endpoints.statsEvery < 0 { throw failure("endpoints.stats_every", "must be ≥ 0 analysed frames (0: only at a run's end), got \(endpoints.statsEvery)") }
+        for (key, path) in [("logging.alerts_jsonl", logging.alertsJSONL), ("logging.summary_json", logging.summaryJSON)] {
+            if let path, path.allSatisfy(\.isWhitespace) { throw failure(key, "must not be empty (leave the key out for none)") }
+        }
+        if rules.maxAlertsPerFrame < 1 { throw failure("rules.max_alerts_per_frame", "must be ≥ 1, got \(rules.maxAlertsPerFrame)") }
+        for rule in rules.rules {
+            let key = "rules.\(rule.name)"
+            if rule.persistence < 1 { throw failure(key + ".persistence", "must be ≥ 1 analysed frame, got \(rule.persistence)") }
+            if rule.cooldown < 0 { throw failure(key + ".cooldown", "must be ≥ 0 analysed frames, got \(rule.cooldown)") }
+            guard let t = rule.threshold else { continue }
+            switch rule.kind {
+            case .rareTransition where !(t > 0 && t <= 1):
+                throw failure(key + ".threshold", "a transition probability threshold must be in (0, 1], got \(t)")
+            case .lensBurst where !(t >= 0 && t < 1):
+                throw failure(key + ".threshold", "smoothed LENS lies in [0, 1]: the threshold must be in [0, 1), got \(t)")
+            case .novelty where !(t >= 0 && t < 1):
+                throw failure(key + ".threshold", "novelty lies in [0, 1]: the threshold must be in [0, 1), got \(t)")
             default: break
             }
         }

@@ -8,9 +8,11 @@ import MDCore
 ///   out-of-range values and keys missing for the chosen ``Features/mode`` are errors naming
 ///   the file, the line and the dotted key.
 /// * ``apply(_:)`` applies command-line overrides and validates again.
-/// * ``tomlText`` (= ``description``) is the canonical rendering of the effective
-///   configuration, every key with defaults filled in; `parse(text: c.tomlText) == c`. It is
-///   what a model bundle stores.
+/// * ``tomlText`` is the canonical rendering of the analysis sections (what a model bundle
+///   stores), every key with defaults filled in; ``runtimeTOMLText`` that of the runtime
+///   sections (`[endpoints]`, `[logging]`, `[rules]`: a model serves any of them, so they are
+///   not part of it); ``canonicalTOMLText`` (= ``description``) is both, and
+///   `parse(text: c.canonicalTOMLText) == c`.
 /// * ``checkReport()`` is the text `soaplens check-config` prints.
 ///
 /// Equality compares the configured values only, not ``source`` (file name, lines, which keys
@@ -36,6 +38,12 @@ public struct SystemConfiguration: Sendable, Equatable, CustomStringConvertible 
     public var merge: Merge
     /// `[macro]`.
     public var macro: Macro
+    /// `[endpoints]` (runtime: not stored in a model).
+    public var endpoints: Endpoints
+    /// `[rules]` (runtime: not stored in a model).
+    public var rules: Rules
+    /// `[logging]` (runtime: not stored in a model).
+    public var logging: Logging
     /// Where the values came from.
     public internal(set) var source: ConfigurationSource
 
@@ -43,8 +51,12 @@ public struct SystemConfiguration: Sendable, Equatable, CustomStringConvertible 
     public init(
         system: System, selection: Selections = Selections(), features: Features = Features(), soap: Soap = Soap(),
         lens: Lens = Lens(), pca: PCA? = nil, clustering: Clustering = Clustering(), lensClasses: LensClasses = .standard,
-        merge: Merge = Merge(), macro: Macro = Macro(), source: ConfigurationSource = ConfigurationSource()
+        merge: Merge = Merge(), macro: Macro = Macro(), endpoints: Endpoints = Endpoints(), rules: Rules = Rules(),
+        logging: Logging = Logging(), source: ConfigurationSource = ConfigurationSource()
     ) {
+        self.endpoints = endpoints
+        self.rules = rules
+        self.logging = logging
         self.system = system
         self.selection = selection
         self.features = features
@@ -58,18 +70,17 @@ public struct SystemConfiguration: Sendable, Equatable, CustomStringConvertible 
         self.source = source
     }
 
-    /// Reserved sections present in the file (`[endpoints]`, `[rules]`, `[archive]`,
-    /// `[logging]`), in file order: accepted but not interpreted by this version, so the
+    /// Reserved sections present in the file (`[archive]`), in file order: accepted but not interpreted by this version, so the
     /// command line can warn that they are ignored.
     public var reservedSections: [String] { source.reservedSections }
 
-    /// The canonical TOML text (``tomlText``).
-    public var description: String { tomlText }
+    /// The canonical TOML text of everything configured (``canonicalTOMLText``).
+    public var description: String { canonicalTOMLText }
 
     /// Equal when every configured value is equal; ``source`` is ignored.
     public static func == (a: SystemConfiguration, b: SystemConfiguration) -> Bool {
         a.system == b.system && a.selection == b.selection && a.features == b.features && a.soap == b.soap
             && a.lens == b.lens && a.pca == b.pca && a.clustering == b.clustering && a.lensClasses == b.lensClasses
-            && a.merge == b.merge && a.macro == b.macro
+            && a.merge == b.merge && a.macro == b.macro && a.endpoints == b.endpoints && a.rules == b.rules && a.logging == b.logging
     }
 }

@@ -16,14 +16,17 @@ public struct DaemonOptions: Sendable {
     public var lens: LensSettings?
     /// The online analysis against a fitted model (or a bootstrap), or nil.
     public var online: OnlineOptions?
+    /// The alert socket, rules and journal (with the online analysis only), or nil: none.
+    public var alerts: AlertOptions?
     /// Individually logged rejections before logging only every 1000th (log-flood guard).
     public var rejectionLogLimit: Int
 
     public init(
         subscriber: FrameSubscriber.Options = FrameSubscriber.Options(), exitOnEnd: Bool = false,
         report: Report.Format = .text, summaryJSONPath: String? = nil, lens: LensSettings? = nil,
-        rejectionLogLimit: Int = 20, online: OnlineOptions? = nil
+        rejectionLogLimit: Int = 20, online: OnlineOptions? = nil, alerts: AlertOptions? = nil
     ) {
+        self.alerts = alerts
         self.online = online
         self.lens = lens
         self.subscriber = subscriber

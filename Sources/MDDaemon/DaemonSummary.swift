@@ -97,7 +97,37 @@ public struct DaemonSummary: Sendable, Codable, Equatable {
         }
     }
 
+    /// The alerts of one run.
+    public struct AlertRunCounts: Sendable, Codable, Equatable {
+        public var run_id: String
+        /// The run's last alert_seq (alerts published, 1 … this).
+        public var alerts_published: UInt64
+        public var per_rule: [String: Int]
+        public var stats_sent: Int
+        /// Wire sequence number of the first frame of the run this daemon received.
+        public var first_frame_seq: UInt64?
+    }
+
+    /// The alert socket and the rules.
+    public struct AlertCounts: Sendable, Codable, Equatable {
+        public var daemon_id: String
+        public var endpoint: String?
+        public var journal: String?
+        /// Rules in force (resolved against the model) and as configured.
+        public var rules: [String]
+        public var configured_rules: [String]
+        /// Messages (alerts and stats) handed to ZeroMQ, and dropped at a subscriber's high-water mark.
+        public var sent: UInt64
+        public var dropped: UInt64
+        /// Subscriptions open at the end.
+        public var subscriptions: UInt64
+        /// Frames whose alerts or stats failed (logged).
+        public var failures: Int
+        public var runs: [AlertRunCounts]
+    }
+
     public var frames: UInt64
+    public var alerts: AlertCounts?
     public var lens: LensCounts?
     public var online: OnlineCounts?
     public var received: UInt64
@@ -115,7 +145,11 @@ public struct DaemonSummary: Sendable, Codable, Equatable {
     /// Seconds the daemon ran.
     public var duration_s: Double
 
-    public init(statistics s: IngestStatistics, runs: [RunRecord], duration: Double, lens: LensCounts? = nil, online: OnlineCounts? = nil) {
+    public init(
+        statistics s: IngestStatistics, runs: [RunRecord], duration: Double, lens: LensCounts? = nil, online: OnlineCounts? = nil,
+        alerts: AlertCounts? = nil
+    ) {
+        self.alerts = alerts
         self.lens = lens
         self.online = online
         frames = s.frames
@@ -195,6 +229,21 @@ public struct DaemonSummary: Sendable, Codable, Equatable {
                 }
                 if let w = r.warning { lines.append("      WARNING: \(w)") }
                 if let f = r.labels_file { lines.append("      labels → \(f)") }
+            }
+        }
+        if let alerts {
+            var s = "  alerts: daemon \(alerts.daemon_id)"
+            if let e = alerts.endpoint { s += " on \(e)" }
+            s += "; \(alerts.sent) messages sent, \(alerts.dropped) dropped at subscribers' queues, \(alerts.subscriptions) subscription(s) open"
+            s += alerts.rules.isEmpty ? "; no rules" : "; rules " + alerts.rules.joined(separator: ", ")
+            if alerts.failures > 0 { s += "; \(alerts.failures) failure(s) (see the log)" }
+            if let j = alerts.journal { s += "; journal → \(j)" }
+            lines.append(s)
+            for r in alerts.runs {
+                var line = "    run \(r.run_id): \(r.alerts_published) alert(s)"
+                if !r.per_rule.isEmpty { line += " (" + r.per_rule.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")" }
+                line += ", \(r.stats_sent) stats message(s)"
+                lines.append(line)
             }
         }
         if !rejected.isEmpty {

@@ -17,6 +17,7 @@ public final class IngestService: Service, Sendable {
     private let output: OutputSink
     private let summaryBox = Mutex<DaemonSummary?>(nil)
     private let endpointBox = Mutex<String?>(nil)
+    private let alertsEndpointBox = Mutex<String?>(nil)
 
     public init(options: DaemonOptions, context: ZMQContext, logger: Logger, output: OutputSink = .standardOutput) {
         self.options = options
@@ -30,6 +31,9 @@ public final class IngestService: Service, Sendable {
 
     /// The endpoint the subscriber connected or bound to, once running.
     public var endpoint: String? { endpointBox.withLock { $0 } }
+
+    /// The alert socket's bound endpoint (port resolved), once running.
+    public var alertsEndpoint: String? { alertsEndpointBox.withLock { $0 } }
 
     public func run() async throws {
         let stop = StopFlag()
@@ -56,6 +60,7 @@ public final class IngestService: Service, Sendable {
         let started = WallClock.monotonic()
         // The model and its settings are checked before any socket is opened.
         let online = try options.online.map { try OnlineAnalysis(options: $0, logger: logger) }
+        let (publisher, alerts) = try openAlerts(online: online, stop: stop)
         var announced = Set<String>()
         let subscriber = try FrameSubscriber(context: context, options: options.subscriber)
         endpointBox.withLock { $0 = subscriber.endpoint }
@@ -68,13 +73,17 @@ public final class IngestService: Service, Sendable {
         var lensCounts = DaemonSummary.LensCounts()
         defer {
             online?.finishAll()
+            if let online { alerts?.finishAll(analysis: online) }
+            try? publisher?.drainSubscriptions()
             let summary = DaemonSummary(
                 statistics: subscriber.statistics, runs: subscriber.tracker.orderedRuns,
-                duration: WallClock.monotonic() - started, lens: options.lens == nil ? nil : lensCounts, online: online?.counts)
+                duration: WallClock.monotonic() - started, lens: options.lens == nil ? nil : lensCounts, online: online?.counts,
+                alerts: alerts?.summary)
             summaryBox.withLock { $0 = summary }
             output.write(summary.text)
             if let path = options.summaryJSONPath { writeJSON(summary, to: path) }
             subscriber.close()
+            publisher?.close()
         }
         try subscriber.run(until: { stop.isSet }) { event in
             switch event {
@@ -99,9 +108,12 @@ public final class IngestService: Service, Sendable {
                 case .none: break
                 }
                 if let online {
+                    alerts?.noteFrame(run: frame.runID, sequence: frame.sequence)
                     for result in online.consume(frame) {
                         report(result, analysis: online, announced: &announced)
+                        alerts?.process(result, analysis: online)
                     }
+                    try? publisher?.drainSubscriptions()
                 }
                 if receipt.gapBefore > 0 {
                     logger.warning("frames lost", metadata: ["run": "\(frame.runID)", "seq": "\(frame.sequence)", "lost": "\(receipt.gapBefore)"])
@@ -110,6 +122,7 @@ public final class IngestService: Service, Sendable {
                 logger.info("run started", metadata: ["run": "\(run.runID)", "announced": "\(!implicit)", "source": "\(run.source ?? "-")"])
             case let .segmentEnd(run):
                 online?.endRun(run.runID)
+                if let online { alerts?.endRun(run.runID, analysis: online) }
                 if let stage = lensStages.removeValue(forKey: run.runID) {
                     finishLens(stage, run: run.runID, counts: &lensCounts)
                 }
@@ -127,6 +140,40 @@ public final class IngestService: Service, Sendable {
             }
             return .proceed
         }
+    }
+
+    /// The alert socket (bound before any frame is read), the journal and the dispatcher; with
+    /// a model, the rules are resolved now so that a rule naming a cluster the model lacks stops
+    /// the daemon at start. Waits for the configured number of subscribers.
+    private func openAlerts(online: OnlineAnalysis?, stop: StopFlag) throws -> (TopicPublisher?, AlertDispatch?) {
+        guard let a = options.alerts, let online else { return (nil, nil) }
+        let journal = try a.journalPath.map { try AlertJournal(path: $0) }
+        let publisher: TopicPublisher
+        do {
+            publisher = try TopicPublisher(context: context, endpoint: a.endpoint)
+        } catch {
+            throw StageError("cannot bind the alert endpoint \(a.endpoint): \(error.message) (another daemon on it? give --alerts or [endpoints] alerts)")
+        }
+        let dispatch = AlertDispatch(rules: a.rules, statsEvery: a.statsEvery, publisher: publisher, journal: journal, logger: logger)
+        if let model = online.model {
+            do {
+                try dispatch.prepare(model: model, macroNames: online.macroNames)
+            } catch {
+                publisher.close()
+                throw error
+            }
+        }
+        alertsEndpointBox.withLock { $0 = publisher.endpoint }
+        logger.info("publishing alerts", metadata: [
+            "endpoint": "\(publisher.endpoint)", "daemon_id": "\(dispatch.daemonID)", "rules": "\(a.rules.rules.map(\.name).joined(separator: ","))",
+            "journal": "\(a.journalPath ?? "-")"])
+        if a.awaitSubscribers > 0 {
+            logger.info("waiting for alert subscribers", metadata: ["count": "\(a.awaitSubscribers)", "timeout_s": "\(a.awaitTimeoutSeconds.map { "\($0)" } ?? "none")"])
+            if try !publisher.waitForSubscribers(a.awaitSubscribers, timeoutSeconds: a.awaitTimeoutSeconds, stop: { stop.isSet }) {
+                logger.warning("going on without all alert subscribers", metadata: ["subscriptions": "\(publisher.activeSubscriptions)", "wanted": "\(a.awaitSubscribers)"])
+            }
+        }
+        return (publisher, dispatch)
     }
 
     /// Writes an analysed frame's report (and, before a run's first, its start line).

@@ -30,6 +30,8 @@ public struct OnlineFrame: Sendable {
     public var positions: [Double]
     /// Centres per macro cluster in this frame.
     public var macroPopulations: [Int]
+    /// The run's live macro transition counts so far, row-major [from · count + to].
+    public var macroTransitionCounts: [Int]
     /// Centres whose macro cluster differs from the previous analysed frame (0 after a break).
     public var macroChanges: Int
     /// The drift measurement, on the frames it was made.

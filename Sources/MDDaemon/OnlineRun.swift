@@ -164,7 +164,8 @@ final class OnlineRun {
         return OnlineFrame(
             runID: runID, step: a.step, time: placed.time, sequence: placed.sequence, index: placed.index, lagFrames: newestIndex - placed.index,
             lagPS: Double(newestIndex - placed.index) * frameInterval, centreIDs: centreIDs, micro: micro, macro: macro,
-            lens: a.lens, novelty: novelty, positions: placed.positions, macroPopulations: populations, macroChanges: changes, drift: drift, warning: warning,
+            lens: a.lens, novelty: novelty, positions: placed.positions, macroPopulations: populations,
+            macroTransitionCounts: macroTransitions.counts, macroChanges: changes, drift: drift, warning: warning,
             assignmentSeconds: elapsed)
     }
 }

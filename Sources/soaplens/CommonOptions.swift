@@ -5,13 +5,15 @@ import MDTrajectory
 
 /// Options every command shares.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "info"
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical (default: [logging] level, else info).")
+    var logLevel: String?
 
-    /// Sets up swift-log (stderr) once and returns the command's logger.
-    func makeLogger(_ label: String) throws -> Logger {
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            throw ValidationError("unknown --log-level '\(logLevel)'")
+    /// Sets up swift-log (stderr) once and returns the command's logger. `configured`: the
+    /// configuration's `[logging] level`, used when --log-level is not given.
+    func makeLogger(_ label: String, configured: String? = nil) throws -> Logger {
+        let name = logLevel ?? configured ?? "info"
+        guard let level = Logger.Level(rawValue: name) else {
+            throw ValidationError("unknown --log-level '\(name)'")
         }
         LoggingBootstrap.once(level: level)
         var logger = Logger(label: label)

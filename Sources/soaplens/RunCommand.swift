@@ -32,7 +32,7 @@ struct RunCommand: AsyncParsableCommand {
             (frames, gaps, rejected by reason, frames/s, latency p50/p99, the online runs) and exits.
             """)
 
-    @Option(name: .long, help: "Connect a SUB socket to this endpoint (default tcp://127.0.0.1:5555).")
+    @Option(name: .long, help: "Connect a SUB socket to this endpoint (default: [endpoints] frames, else tcp://127.0.0.1:5555).")
     var subscribe: String?
 
     @Option(name: .long, help: "Connect a PULL socket to this endpoint instead (lossless).")
@@ -100,6 +100,21 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Leave the per-atom arrays out of the JSON lines of analysed frames.")
     var noAtoms = false
 
+    @Option(name: .long, help: "Bind the alert socket here (topics alert.<rule> and stats; default: [endpoints] alerts, else tcp://127.0.0.1:5556; tcp://127.0.0.1:* picks a free port).")
+    var alerts: String?
+
+    @Option(name: .long, help: "Append every alert published to this journal, one JSON line each, before sending it (default: [logging] alerts_jsonl).")
+    var alertsJsonl: String?
+
+    @Option(name: .long, help: "A stats message every N analysed frames of a run; 0: only at its end (default: [endpoints] stats_every).")
+    var statsEvery: Int?
+
+    @Option(name: .long, help: "Before reading frames, wait until N subscribers have subscribed to the alert socket.")
+    var awaitSubscribers: Int = 0
+
+    @Option(name: .long, help: "How long --await-subscribers waits, s; then the daemon goes on.")
+    var awaitTimeout: Double = 30
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -117,6 +132,19 @@ struct RunCommand: AsyncParsableCommand {
         if driftEvery < 0 { throw ValidationError("--drift-every must be ≥ 0") }
         if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1") }
         if lens && (model != nil || bootstrap != nil) { throw ValidationError("--lens is the LENS-only report; the online analysis computes LENS itself") }
+        if model == nil && bootstrap == nil && (alerts != nil || alertsJsonl != nil || statsEvery != nil || awaitSubscribers > 0) {
+            throw ValidationError("--alerts, --alerts-jsonl, --stats-every and --await-subscribers belong to the online analysis: give --model or --bootstrap")
+        }
+        if let statsEvery, statsEvery < 0 { throw ValidationError("--stats-every must be ≥ 0") }
+        if awaitSubscribers < 0 { throw ValidationError("--await-subscribers must be ≥ 0") }
+        if !(awaitTimeout > 0) { throw ValidationError("--await-timeout must be > 0 s") }
+    }
+
+    /// The alert socket, rules and journal: the configuration's, with the command line's overrides.
+    private func alertOptions(_ c: SystemConfiguration) -> AlertOptions {
+        AlertOptions(
+            endpoint: alerts ?? c.endpoints.alerts, rules: c.rules, statsEvery: statsEvery ?? c.endpoints.statsEvery,
+            journalPath: alertsJsonl ?? c.logging.alertsJSONL, awaitSubscribers: awaitSubscribers, awaitTimeoutSeconds: awaitTimeout)
     }
 
     /// The online analysis settings, or nil without --model / --bootstrap.
@@ -151,15 +179,31 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = try global.makeLogger("soaplens.run")
-        let mode: FrameSubscriber.Mode = pull != nil ? .pull : .subscribe
-        let endpoint = pull ?? subscribe ?? WireProtocol.defaultFrameEndpoint
+        let online = try onlineOptions()
+        let configuration = online?.configuration
+        let logger = try global.makeLogger("soaplens.run", configured: configuration?.logging.level)
+        // Frames: the command line, else the configuration's [endpoints], else the default.
+        let mode: FrameSubscriber.Mode
+        let endpoint: String
+        if pull != nil || subscribe != nil {
+            mode = pull != nil ? .pull : .subscribe
+            endpoint = pull ?? subscribe!
+        } else if let e = configuration?.endpoints {
+            mode = e.framesMode == .pull ? .pull : .subscribe
+            endpoint = e.frames
+        } else {
+            mode = .subscribe
+            endpoint = WireProtocol.defaultFrameEndpoint
+        }
+        let bindFrames = bind || (pull == nil && subscribe == nil && configuration?.endpoints.framesBind == true)
         var options = DaemonOptions(
             subscriber: FrameSubscriber.Options(
-                mode: mode, endpoint: endpoint, bind: bind, receiveHighWaterMark: highWaterMark,
+                mode: mode, endpoint: endpoint, bind: bindFrames, receiveHighWaterMark: highWaterMark,
                 maxMessageBytes: maxMessageMb * 1_000_000),
-            exitOnEnd: exitOnEnd, report: jsonl ? .jsonl : (quiet ? .none : .text), summaryJSONPath: summaryJson,
-            lens: lens ? try lensOptions.settings(typeNames: typeNames()) : nil, online: try onlineOptions())
+            exitOnEnd: exitOnEnd, report: jsonl ? .jsonl : (quiet ? .none : .text),
+            summaryJSONPath: summaryJson ?? configuration?.logging.summaryJSON,
+            lens: lens ? try lensOptions.settings(typeNames: typeNames()) : nil, online: online,
+            alerts: configuration.map(alertOptions))
         options.reportReceivedFrames = !quietFrames
         let context = try ZMQContext()
         let service = IngestService(options: options, context: context, logger: logger)

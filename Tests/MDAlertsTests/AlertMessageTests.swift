@@ -31,6 +31,7 @@ import Testing
         }
         if let allowed = schema["enum"] as? [String], let s = value as? String, !allowed.contains(s) { out.append("\(path): '\(s)' not in \(allowed)") }
         if let c = schema["const"] as? Int, (value as? Int) != c { out.append("\(path): not \(c)") }
+        if let c = schema["const"] as? String, (value as? String) != c { out.append("\(path): not '\(c)'") }
         if let n = value as? NSNumber, k != "null" {
             if let lo = schema["minimum"] as? Double, n.doubleValue < lo { out.append("\(path): below \(lo)") }
             if let hi = schema["maximum"] as? Double, n.doubleValue > hi { out.append("\(path): above \(hi)") }
@@ -67,7 +68,7 @@ import Testing
             atomID: 2391, atomIndex: 812, position: SIMD3(12.5, 3.25, 44.5), macro: 4, micro: 9, fromMacro: 2, toMacro: 4,
             fromMicro: 5, toMicro: 9, fromName: "step edge", toName: "adatom", macroName: "adatom", lens: 0.42,
             transitionProbability: 0.0031, novelty: .nan)
-        let message = AlertMessage(alert: alert, alertSeq: 17, frameSequence: 591, lagFrames: 11, lagPS: 11, modelID: "b706fdab9f32cbc9")
+        let message = AlertMessage(alert: alert, alertSeq: 17, frameSequence: 591, lagFrames: 11, lagPS: 11, modelID: "b706fdab9f32cbc9", daemonID: "0123456789abcdef")
         #expect(message.topic == "alert.edge-detachment")
         let body = try Self.check(message)
         #expect(body["alert_seq"] as? Int == 17 && body["atom_id"] as? Int == 2391 && body["from_name"] as? String == "step edge")
@@ -79,7 +80,7 @@ import Testing
     @Test func aStormAlertFollowsTheSchema() throws {
         let storm = AlertStorm(counts: [.init(rule: "burst", count: 70), .init(rule: "novel", count: 3)], total: 73, limit: 50)
         let alert = Alert(rule: "storm", kind: .storm, severity: .critical, runID: "r", step: 10, time: nil, index: 3, storm: storm)
-        let body = try Self.check(AlertMessage(alert: alert, alertSeq: 1, frameSequence: nil, lagFrames: 11, lagPS: .infinity, modelID: "m"))
+        let body = try Self.check(AlertMessage(alert: alert, alertSeq: 1, frameSequence: nil, lagFrames: 11, lagPS: .infinity, modelID: "m", daemonID: "0123456789abcdef"))
         #expect(body["atom_id"] is NSNull && body["time_ps"] is NSNull && body["lag_ps"] is NSNull)
         #expect((body["storm"] as? [String: Any])?["total"] as? Int == 73)
     }
@@ -88,11 +89,12 @@ import Testing
         let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Self.schemaURL)) as? [String: Any])
         var body = try #require(try JSONSerialization.jsonObject(with: AlertMessage(
             alert: Alert(rule: "x", kind: .novelty, severity: .info, runID: "r", step: 1, time: 1, index: 0), alertSeq: 1,
-            frameSequence: 2, lagFrames: 0, lagPS: 0, modelID: "m").json()) as? [String: Any])
+            frameSequence: 2, lagFrames: 0, lagPS: 0, modelID: "m", daemonID: "0123456789abcdef").json()) as? [String: Any])
         #expect(Self.violations(body, schema).isEmpty)
         body["severity"] = "fatal"
         body["extra"] = 1
         body.removeValue(forKey: "model_id")
-        #expect(Self.violations(body, schema).count == 3)
+        body["type"] = "stats"
+        #expect(Self.violations(body, schema).count == 4)
     }
 }

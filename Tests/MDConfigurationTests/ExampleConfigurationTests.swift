@@ -18,8 +18,9 @@ import Testing
         for name in names {
             let c = try load(name)
             #expect(c.reservedSections.isEmpty, "\(name)")
-            let back = try SystemConfiguration.parse(text: c.tomlText, file: name)
+            let back = try SystemConfiguration.parse(text: c.canonicalTOMLText, file: name)
             #expect(back == c, "\(name)")
+            #expect(back.canonicalTOMLText == c.canonicalTOMLText, "\(name)")
             // The examples spell out every key: nothing relevant is left to defaults.
             #expect(c.source.defaultedKeys.isEmpty, "\(name): \(c.source.defaultedKeys)")
         }

@@ -108,7 +108,9 @@ import Testing
         let back = try SystemConfiguration.parse(text: text, file: "rendered.toml")
         #expect(back == c, sourceLocation: sourceLocation)
         #expect(back.tomlText == text, sourceLocation: sourceLocation)
-        #expect(c.description == text, sourceLocation: sourceLocation)
+        #expect(c.description == text + "\n" + c.runtimeTOMLText, sourceLocation: sourceLocation)
+        let full = try SystemConfiguration.parse(text: c.canonicalTOMLText, file: "rendered.toml")
+        #expect(full == c && full.canonicalTOMLText == c.canonicalTOMLText, sourceLocation: sourceLocation)
         // Every key is written: nothing is left to defaults.
         #expect(back.source.defaultedKeys.isEmpty, "defaulted: \(back.source.defaultedKeys)", sourceLocation: sourceLocation)
     }
@@ -220,7 +222,10 @@ import Testing
         #expect(report.contains("Savitzky–Golay window 30 frames (75 ps), polyorder 2, clipped to [0, 1]; 15 intervals trimmed at each end"))
         #expect(report.contains("PCA: the fewest components with cumulative explained variance > 0.995"))
         #expect(report.contains("clustering: KMeans, 4 clusters, n_init 10, seed 0"))
-        #expect(report.contains("reserved for later versions, ignored: [logging], [archive]\n"))
+        #expect(report.contains("reserved for later versions, ignored: [archive]\n"))
+        #expect(report.contains("  logging: level info\n"))
+        #expect(report.contains("  endpoints: frames SUB connects to tcp://127.0.0.1:5555; alerts published on tcp://127.0.0.1:5556, stats every 10 analysed frames\n"))
+        #expect(report.contains("  rules: none (no alerts; stats only)\n"))
         #expect(report.contains("defaults filled in: selection.centres = \"all\", "))
         #expect(report.contains("soap.n_max = 8"))
         #expect(report.contains("merge.cut = 1.0"))
