@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what soaplens needs on a fresh Debian 12 machine; idempotent (installs only what
-# is missing). System libraries: libzmq, HDF5 (serial), OpenBLAS + LAPACKE, zlib.
+# is missing). System libraries: libzmq, HDF5 (serial), OpenBLAS + LAPACKE, zlib; systemd
+# for systemd-analyze (the unit checks: scripts/check-systemd-units.sh; it is not started).
 # With --python also installs the Python packages the adapter tests use (pyzmq, numpy,
 # MDAnalysis, pytest) into the user's Python.
 set -euo pipefail
 
-packages=(libzmq3-dev libhdf5-dev libopenblas-dev liblapacke-dev zlib1g-dev)
+packages=(libzmq3-dev libhdf5-dev libopenblas-dev liblapacke-dev zlib1g-dev systemd)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
