@@ -68,6 +68,13 @@ public final class IngestService: Service, Sendable {
             "receiving frames",
             metadata: ["endpoint": "\(subscriber.endpoint)", "mode": "\(options.subscriber.mode.rawValue)",
                        "bind": "\(options.subscriber.bind)"])
+        // systemd (Type=notify): ready once the model is loaded and the sockets are open.
+        let notifier = SystemdNotifier.fromEnvironment()
+        let watchdog = SystemdWatchdog(notifier: notifier)
+        if case .failed(let e) = notifier.ready(status: "receiving frames on \(subscriber.endpoint)" + (publisher.map { "; alerts on \($0.endpoint)" } ?? "")) {
+            logger.warning("sd_notify READY failed", metadata: ["error": "\(e)"])
+        }
+        defer { _ = notifier.stopping() }
         var loggedRejections = 0
         var lensStages: [String: LensStage] = [:]
         var lensCounts = DaemonSummary.LensCounts()
@@ -85,7 +92,10 @@ public final class IngestService: Service, Sendable {
             subscriber.close()
             publisher?.close()
         }
-        try subscriber.run(until: { stop.isSet }) { event in
+        try subscriber.run(until: {
+            _ = watchdog.pingIfDue()
+            return stop.isSet
+        }) { event in
             switch event {
             case let .frame(frame, receipt):
                 var lensText = ""
