@@ -20,4 +20,6 @@ swift build --build-tests --scratch-path .build-portable
 swift test --skip-build --scratch-path .build-portable --filter MDDescriptorsTests 2>&1 | tee .build/swift-test-portable.log
 
 export SOAPLENS_BIN="$(swift build "${native[@]}" --show-bin-path)/soaplens"
+# The systemd units against this binary (systemd-analyze verify and security, the flags).
+scripts/check-systemd-units.sh "$SOAPLENS_BIN"
 python3 -m pytest -q adapters/python/tests
