@@ -92,8 +92,14 @@ public final class AlertListener: Service, Sendable {
         if !options.countsGaps {
             logger.notice("gap counting is off: the topic filters do not cover every alert, and alert_seq counts the alerts of all rules")
         }
+        // systemd (Type=notify): ready once the log is open, read back and the socket subscribed.
+        let notifier = SystemdNotifier.fromEnvironment()
+        if case .failed(let e) = notifier.ready(status: "listening for alerts on \(options.endpoint)") {
+            logger.warning("sd_notify READY failed", metadata: ["error": "\(e)"])
+        }
         var lostSince: ContinuousClock.Instant?
         defer {
+            _ = notifier.stopping()
             monitor.close()
             socket.close()
             let summary = session.finish(duration: ContinuousClock.now - started)
