@@ -10,8 +10,8 @@ public struct AlertOptions: Sendable {
     public var statsEvery: Int
     /// The daemon's own journal of published alerts (nil: none).
     public var journalPath: String?
-    /// Before reading frames, wait until this many subscriptions have arrived (0: don't), so
-    /// loggers started with the daemon lose nothing to ZeroMQ's slow-joiner effect.
+    /// Before reading frames, wait until this many subscribers to the alerts have subscribed
+    /// (0: don't), so loggers started with the daemon lose nothing to ZeroMQ's slow-joiner effect.
     public var awaitSubscribers: Int
     /// How long to wait for them, s (nil: no limit); the daemon goes on without them after it.
     public var awaitTimeoutSeconds: Double?

@@ -179,8 +179,8 @@ public final class IngestService: Service, Sendable {
             "journal": "\(a.journalPath ?? "-")"])
         if a.awaitSubscribers > 0 {
             logger.info("waiting for alert subscribers", metadata: ["count": "\(a.awaitSubscribers)", "timeout_s": "\(a.awaitTimeoutSeconds.map { "\($0)" } ?? "none")"])
-            if try !publisher.waitForSubscribers(a.awaitSubscribers, timeoutSeconds: a.awaitTimeoutSeconds, stop: { stop.isSet }) {
-                logger.warning("going on without all alert subscribers", metadata: ["subscriptions": "\(publisher.activeSubscriptions)", "wanted": "\(a.awaitSubscribers)"])
+            if try !publisher.waitForSubscribers(a.awaitSubscribers, covering: "alert.", timeoutSeconds: a.awaitTimeoutSeconds, stop: { stop.isSet }) {
+                logger.warning("going on without all alert subscribers", metadata: ["subscribers": "\(publisher.subscriptions(covering: "alert."))", "wanted": "\(a.awaitSubscribers)"])
             }
         }
         return (publisher, dispatch)

@@ -17,6 +17,8 @@ public final class TopicPublisher {
     /// Subscription and unsubscription messages seen so far (one per subscriber and topic).
     public private(set) var subscriptions: UInt64 = 0
     public private(set) var unsubscriptions: UInt64 = 0
+    /// Open subscriptions per topic prefix.
+    private var open: [[UInt8]: Int] = [:]
 
     /// Creates and binds the socket.
     /// - Parameters:
@@ -41,15 +43,33 @@ public final class TopicPublisher {
     public func drainSubscriptions() throws(ZMQError) {
         while let parts = try socket.receive(timeoutMilliseconds: 0) {
             guard let first = parts.first, let kind = first.first else { continue }
-            if kind == 1 { subscriptions += 1 } else if kind == 0 { unsubscriptions += 1 }
+            let topic = Array(first.dropFirst())
+            if kind == 1 {
+                subscriptions += 1
+                open[topic, default: 0] += 1
+            } else if kind == 0 {
+                unsubscriptions += 1
+                open[topic, default: 0] -= 1
+            }
         }
     }
 
-    /// Waits until `count` subscriptions have arrived, up to `timeoutSeconds` (nil: no limit) or
-    /// until `stop()`. Returns whether they did.
-    public func waitForSubscribers(_ count: Int, timeoutSeconds: Double?, stop: () -> Bool = { false }) throws(ZMQError) -> Bool {
+    /// Open subscriptions that receive messages whose topic starts with `prefix`: a subscription
+    /// to a prefix of it (`""`, `"alert."`) or to a topic under it (`"alert.edge"`).
+    public func subscriptions(covering prefix: String) -> Int {
+        let p = Array(prefix.utf8)
+        return open.reduce(0) { sum, entry in
+            let t = entry.key
+            return p.starts(with: t) || t.starts(with: p) ? sum + max(entry.value, 0) : sum
+        }
+    }
+
+    /// Waits until `count` subscriptions covering `prefix` are open (a `soaplens listen` opens
+    /// one for `alert.`), up to `timeoutSeconds` (nil: no limit) or until `stop()`. Returns
+    /// whether they are.
+    public func waitForSubscribers(_ count: Int, covering prefix: String, timeoutSeconds: Double?, stop: () -> Bool = { false }) throws(ZMQError) -> Bool {
         let deadline = timeoutSeconds.map { WallClock.monotonic() + $0 }
-        while activeSubscriptions < count {
+        while subscriptions(covering: prefix) < count {
             if stop() { return false }
             if let deadline, WallClock.monotonic() >= deadline { return false }
             if try socket.waitReadable(timeoutMilliseconds: 50) { try drainSubscriptions() }
