@@ -36,17 +36,23 @@ on an ideal fcc(211) slab with the same orientation; see docs/alerts-validation.
     - d(t0..t0+N-1) > dmin and CNs(t0..t0+N-1) <= round(CN_ref) - 2 (--drop 2) for N = --frames (5)
       consecutive frames (or every remaining frame, at least --min-tail 3, when the run ends
       sooner: then "provisional": true), and
-    - d(t) > dmin for every t >= t0 to the end of the run (it left its site for good).
+    - it does not come back: the stretch away from the site that holds t0 (frames with
+      d > dmin, gaps of fewer than N frames with d <= dmin included: passing by the site is not
+      a return) lasts to the end of the run (it left its site for good).
+  "reattached_frame": the first frame after the detachment state from which CNs is back to
+  >= round(CN_ref) - 1 for N frames (the atom re-attached elsewhere, e.g. at a neighbouring
+  step-edge site after a transit as an adatom), null if it stays an adatom to the end.
   A drop of 2 (7 -> 5 or less) separates an atom that left the step (an adatom has 3..5) from
   the noise of an atom still at the step (CNs 6..7). The coordination condition also
   separates a detachment from a collective lateral shift of a patch of the surface (the
   bundled run has one at ~16 ps: ~30 atoms of the top three rows move ~2.2 A along the step
   edge and keep their coordination), which displacement alone would count.
-* Hoppers: tracked atoms not detached with an excursion, a run of >= 2 frames with
-  d > dmin that ends with d <= dmin (the atom came back), or a sustained coordination drop
-  with displacement that did not last (an excursion with CNs <= CN_ref - 2).
-* Shifted: not detached, d > dmin over the last N frames (still off the frame-0 site) with no
-  sustained coordination drop (collective shift, or a move along the step keeping CN).
+* Hoppers: tracked atoms with an excursion that ends: a stretch away from the site of >= 2
+  frames followed by >= N frames back on it. "left_step": true when the excursion held the
+  detachment state (off site and CNs <= round(CN_ref) - 2 for >= N frames): a temporary
+  detachment, the atom came back to its own site.
+* Shifted: a stretch away from the site to the end of the run without the coordination drop
+  (a collective shift, or a move along the step keeping CN).
 
 Tracked atoms: frame-0 z >= (highest frame-0 z) - --depth (6 A: the top eight (211) planes);
 their CN counts every atom of the frame. Output: JSON (method, run, histograms, step_edge ids,
@@ -119,6 +125,36 @@ def runs(mask: np.ndarray):
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
+def excursions(off: np.ndarray, n_back: int, min_tail: int):
+    """Maximal stretches away from the site: runs of `off`, merged across gaps of fewer than
+    n_back frames back on the site (passing by the site is not a return). Yields (start,
+    end_exclusive, returned); returned: followed by >= n_back frames on the site, or by
+    >= min_tail frames that reach the run's end."""
+    T = len(off)
+    merged = []
+    for s, e in runs(off):
+        if merged and s - merged[-1][1] < n_back:
+            merged[-1][1] = e
+        else:
+            merged.append([s, e])
+    for k, (s, e) in enumerate(merged):
+        if e == T:
+            yield s, e, False
+        elif k + 1 < len(merged) or T - e >= n_back or T - e >= min_tail:
+            yield s, e, True
+        else:
+            yield s, e, False
+
+
+def reattached(cns_after: np.ndarray, level: float, n: int, offset: int):
+    """First frame (offset + k) from which CNs >= level for n frames: the atom re-attached
+    somewhere (e.g. at another step-edge site); None if it stays under-coordinated."""
+    for s, e in runs(cns_after >= level):
+        if e - s >= n:
+            return int(offset + s)
+    return None
+
+
 def running_median(a: np.ndarray, half: int) -> np.ndarray:
     """Median over the window t-half..t+half along axis 0, truncated at the ends."""
     T = a.shape[0]
@@ -169,49 +205,44 @@ def analyse(path: str, rcut=3.0, dmin=1.28, depth=6.0, ref_frames=10, n_frames=5
         off = lat[:, j] > dmin
         low = cns[:, j] <= cn_nom[j] - drop
         both = off & low
-        # the earliest t0 with `both` for N frames (or to the end, >= min_tail) and `off` after it
-        event = None
-        for s, e in runs(both):
-            length = e - s
-            to_end = e == T
-            if length >= n_frames or (to_end and length >= min_tail):
-                if off[s:].all():
-                    event = (s, length, to_end and length < n_frames)
-                    break
         rec = {"id": int(ids0[i]), "cn_ref": round(float(cn_ref[j]), 2), "cn_frame0": int(cn[0, j]),
                "z_frame0": round(float(zs[0, j]), 3), "step_edge": bool(step_edge[j])}
-        if event is not None:
-            s, length, provisional = event
-            w = slice(s, min(T, s + n_frames))
-            rec.update({
-                "frame": s, "step": steps[s], "time_ps": frame_time(s),
-                "cn_before": round(float(cn_ref[j]), 2),
-                "cn_after": float(np.median(cn[w, j])),
-                "cn_series_around": [int(c) for c in cn[max(0, s - 3):min(T, s + n_frames), j]],
-                "displacement_at_frame": round(float(lat[s, j]), 3),
-                "displacement_final": round(float(lat[-1, j]), 3),
-                "displacement_max": round(float(lat[:, j].max()), 3),
-                "z_at_frame": round(float(zs[s, j]), 3),
-                "sustained_frames": int(length), "provisional": bool(provisional),
-                "off_site_since_frame": int(runs(off)[-1][0]),
-            })
-            (detached if step_edge[j] else other).append(rec)
-            continue
-        exc = []
-        for s, e in runs(off):
-            returned = e < T
-            sustained_low = any(le - ls >= 2 for ls, le in runs(low[s:e]))
-            if returned and (e - s >= 2 or sustained_low):
-                exc.append({"from_frame": s, "to_frame": e - 1, "return_frame": e,
-                            "displacement_max": round(float(lat[s:e, j].max()), 3),
-                            "cns_min": float(cns[s:e, j].min())})
-        if exc:
-            hoppers.append(dict(rec, excursions=exc))
-        if off[-n_frames:].all():
-            s = runs(off)[-1][0]
-            shifted.append(dict(rec, off_site_since_frame=s, time_ps=frame_time(s),
-                                displacement_final=round(float(lat[-1, j]), 3),
-                                cns_final=float(cns[-1, j])))
+        for s, e, returned in excursions(off, n_frames, min_tail):
+            left = [(bs, be) for bs, be in runs(both[s:e])
+                    if be - bs >= n_frames or (s + be == T and be - bs >= min_tail)]
+            if not returned and left:
+                t0, t1 = s + left[0][0], s + left[0][1]
+                w = slice(t0, min(T, t0 + n_frames))
+                rec.update({
+                    "frame": t0, "step": steps[t0], "time_ps": frame_time(t0),
+                    "cn_before": round(float(cn_ref[j]), 2),
+                    "cn_after": float(np.median(cn[w, j])),
+                    "cn_series_around": [int(c) for c in cn[max(0, t0 - 3):min(T, t0 + n_frames), j]],
+                    "displacement_at_frame": round(float(lat[t0, j]), 3),
+                    "displacement_final": round(float(lat[-1, j]), 3),
+                    "displacement_max": round(float(lat[:, j].max()), 3),
+                    "z_at_frame": round(float(zs[t0, j]), 3),
+                    "sustained_frames": int(t1 - t0),
+                    "provisional": bool(t1 == T and t1 - t0 < n_frames),
+                    "off_site_since_frame": int(s),
+                    "cn_final": float(np.median(cn[-n_frames:, j])),
+                    "reattached_frame": reattached(cns[t1:, j], cn_nom[j] - 1, n_frames, t1),
+                })
+                (detached if step_edge[j] else other).append(rec)
+            elif not returned:
+                shifted.append(dict(rec, off_site_since_frame=int(s), time_ps=frame_time(s),
+                                    displacement_final=round(float(lat[-1, j]), 3),
+                                    cns_final=float(cns[-1, j])))
+            elif e - s >= 2 or left:
+                rec.setdefault("excursions", []).append({
+                    "from_frame": int(s), "to_frame": int(e - 1), "return_frame": int(e),
+                    "displacement_max": round(float(lat[s:e, j].max()), 3),
+                    "cns_min": float(cns[s:e, j].min()),
+                    "left_step": bool(left),
+                    "left_step_frame": int(s + left[0][0]) if left else None})
+        if "excursions" in rec:
+            hoppers.append({k: v for k, v in rec.items() if k in
+                            ("id", "cn_ref", "cn_frame0", "z_frame0", "step_edge", "excursions")})
 
     def hist(a):
         vals, counts = np.unique(a, return_counts=True)
