@@ -51,8 +51,8 @@ on an ideal fcc(211) slab with the same orientation; see docs/alerts-validation.
   frames followed by >= N frames back on it. "left_step": true when the excursion held the
   detachment state (off site and CNs <= round(CN_ref) - 2 for >= N frames): a temporary
   detachment, the atom came back to its own site.
-* Shifted: a stretch away from the site to the end of the run without the coordination drop
-  (a collective shift, or a move along the step keeping CN).
+* Shifted: a stretch away from the site to the end of the run, >= --min-tail frames long,
+  without the coordination drop (a collective shift, or a move along the step keeping CN).
 
 Tracked atoms: frame-0 z >= (highest frame-0 z) - --depth (6 A: the top eight (211) planes);
 their CN counts every atom of the frame. Output: JSON (method, run, histograms, step_edge ids,
@@ -229,7 +229,7 @@ def analyse(path: str, rcut=3.0, dmin=1.28, depth=6.0, ref_frames=10, n_frames=5
                     "reattached_frame": reattached(cns[t1:, j], cn_nom[j] - 1, n_frames, t1),
                 })
                 (detached if step_edge[j] else other).append(rec)
-            elif not returned:
+            elif not returned and e - s >= min_tail:
                 shifted.append(dict(rec, off_site_since_frame=int(s), time_ps=frame_time(s),
                                     displacement_final=round(float(lat[-1, j]), 3),
                                     cns_final=float(cns[-1, j])))
