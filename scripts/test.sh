@@ -22,4 +22,7 @@ swift test --skip-build --scratch-path .build-portable --filter MDDescriptorsTes
 export SOAPLENS_BIN="$(swift build "${native[@]}" --show-bin-path)/soaplens"
 # The systemd units against this binary (systemd-analyze verify and security, the flags).
 scripts/check-systemd-units.sh "$SOAPLENS_BIN"
+# The real-LAMMPS alert test replays a fresh run through SOAP at the study's settings: a debug
+# build takes ~10 s per frame there, so it runs the release build users run (scripts/build.sh).
+export SOAPLENS_RELEASE_BIN="$(scripts/build.sh)"
 python3 -m pytest -q adapters/python/tests
