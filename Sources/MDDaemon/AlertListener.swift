@@ -52,23 +52,7 @@ public final class AlertListener: Service, Sendable {
     public var connections: Int { connected.load(ordering: .acquiring) }
 
     public func run() async throws {
-        let stop = StopFlag()
-        try await withGracefulShutdownHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let thread = Thread { [self] in
-                    do {
-                        try self.receiveLoop(stop: stop)
-                        continuation.resume()
-                    } catch {
-                        continuation.resume(throwing: error)
-                    }
-                }
-                thread.name = "soaplens-listen"
-                thread.start()
-            }
-        } onGracefulShutdown: {
-            stop.set()
-        }
+        try await DedicatedThread.run(named: "soaplens-listen") { [self] stop in try self.receiveLoop(stop: stop) }
     }
 
     /// The blocking loop: resumes from the log, connects, logs until `stop` is set, then syncs

@@ -36,23 +36,7 @@ public final class IngestService: Service, Sendable {
     public var alertsEndpoint: String? { alertsEndpointBox.withLock { $0 } }
 
     public func run() async throws {
-        let stop = StopFlag()
-        try await withGracefulShutdownHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let thread = Thread { [self] in
-                    do {
-                        try self.receiveLoop(stop: stop)
-                        continuation.resume()
-                    } catch {
-                        continuation.resume(throwing: error)
-                    }
-                }
-                thread.name = "soaplens-ingest"
-                thread.start()
-            }
-        } onGracefulShutdown: {
-            stop.set()
-        }
+        try await DedicatedThread.run(named: "soaplens-ingest") { [self] stop in try self.receiveLoop(stop: stop) }
     }
 
     /// The blocking loop; runs on the ingest thread. Public for tests that drive it directly.
