@@ -28,6 +28,17 @@ import ZeroMQ
         var stats: [Message] { messages.filter { $0.topic == "stats" } }
     }
 
+    /// A LENS-burst rule that fires a few times per frame on the bundled run.
+    static let burstRule = """
+        [rules]
+        max_alerts_per_frame = 1000
+        [rules.burst]
+        kind = "lens_burst"
+        threshold = 0.2
+        persistence = 2
+        cooldown = 3
+        """
+
     /// The rules of these tests, on a LENS-only model of the bundled run (3 LENS classes).
     static func configuration(rules: String) throws -> SystemConfiguration {
         try FitPipelineTests.configuration(mode: "lens", extra: "\n[endpoints]\nstats_every = 5\n" + rules)
@@ -95,14 +106,8 @@ import ZeroMQ
     /// LENS-burst alerts are exactly the streaks counted independently from the daemon's own
     /// per-atom report.
     @Test func alertsAndStatsArePublishedJournalledAndCounted() throws {
-        let c = try Self.configuration(rules: """
-            [rules]
-            max_alerts_per_frame = 1000
-            [rules.burst]
-            kind = "lens_burst"
-            threshold = 0.2
-            persistence = 2
-            cooldown = 3
+        let c = try Self.configuration(rules: Self.burstRule + """
+
             severity = "critical"
             [rules.rare]
             kind = "rare_transition"

@@ -30,15 +30,7 @@ import Glibc
     /// The configuration (LENS-only model fitted on the first 12 bundled frames, a LENS-burst
     /// rule that fires a few times per frame) written to a file, and the model's path.
     static func setUp() throws -> (config: String, model: String) {
-        let c = try AlertPublishingTests.configuration(rules: """
-            [rules]
-            max_alerts_per_frame = 1000
-            [rules.burst]
-            kind = "lens_burst"
-            threshold = 0.2
-            persistence = 2
-            cooldown = 3
-            """)
+        let c = try AlertPublishingTests.configuration(rules: AlertPublishingTests.burstRule)
         let (fit, _) = try OnlineAnalysisTests.fit(c, frames: 12)
         let config = Fixtures.temporaryPath(".toml")
         try c.canonicalTOMLText.write(toFile: config, atomically: true, encoding: .utf8)
