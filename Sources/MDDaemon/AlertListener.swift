@@ -89,7 +89,7 @@ public final class AlertListener: Service, Sendable {
             let summary = session.finish(duration: ContinuousClock.now - started)
             summaryBox.withLock { $0 = summary }
             (options.log == .standardOutput ? diagnostics : output).write(summary.text)
-            if let path = options.summaryJSONPath { writeJSON(summary, to: path) }
+            if let path = options.summaryJSONPath { SummaryJSON.write(summary, to: path, logger: logger) }
         }
         /// Connection events; a session libzmq gave up on (a peer that broke the protocol) is
         /// re-created below, as FrameSubscriber does.
@@ -151,22 +151,8 @@ public final class AlertListener: Service, Sendable {
         }
         let summary = session.finish(duration: ContinuousClock.now - started)
         (options.log == .standardOutput ? diagnostics : output).write(summary.text)
-        if let jsonPath = options.summaryJSONPath {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(summary).write(to: URL(fileURLWithPath: jsonPath), options: .atomic)
-        }
+        if let jsonPath = options.summaryJSONPath { try SummaryJSON.write(summary, to: jsonPath) }
         return summary
-    }
-
-    private func writeJSON(_ summary: AlertListenerSummary, to path: String) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        do {
-            try encoder.encode(summary).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            logger.error("cannot write the summary JSON", metadata: ["path": "\(path)", "error": "\(error)"])
-        }
     }
 }
 

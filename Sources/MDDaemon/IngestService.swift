@@ -72,7 +72,7 @@ public final class IngestService: Service, Sendable {
                 alerts: alerts?.summary)
             summaryBox.withLock { $0 = summary }
             output.write(summary.text)
-            if let path = options.summaryJSONPath { writeJSON(summary, to: path) }
+            if let path = options.summaryJSONPath { SummaryJSON.write(summary, to: path, logger: logger) }
             subscriber.close()
             publisher?.close()
         }
@@ -239,16 +239,6 @@ public final class IngestService: Service, Sendable {
             logger.warning("LENS run too short to smooth", metadata: ["run": "\(run)", "intervals": "\(short.rows)", "window": "\(short.window)"])
         } catch {
             logger.error("LENS finish failed", metadata: ["run": "\(run)", "error": "\(error)"])
-        }
-    }
-
-    private func writeJSON(_ summary: DaemonSummary, to path: String) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        do {
-            try encoder.encode(summary).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            logger.error("cannot write the summary JSON", metadata: ["path": "\(path)", "error": "\(error)"])
         }
     }
 }
