@@ -13,7 +13,7 @@ extension HDBSCANModel {
         var labels = [Int32](repeating: -1, count: queries)
         var probabilities = [Double](repeating: 0, count: queries)
         var scores = [Double](repeating: 1, count: queries)
-        var membership = [Double](repeating: 0, count: nc > 0 ? queries * nc : 0)
+        var membership: [Double] = []  // queries × nc, filled below (empty without clusters or rows)
         if queries > 0 && (data.hasClusters || nc > 0) {
             let found = neighbours(of: new, count: queries)
             if data.hasClusters {
@@ -23,20 +23,7 @@ extension HDBSCANModel {
                     scores[i] = data.outlierScore(neighbour: q, lambda: found.lambdas[i], onTrainingRow: found.onTrainingRow[i])
                 }
             }
-            if nc > 0 {
-                var scratch = [Double](repeating: 0, count: nc)
-                new.withUnsafeBufferPointer { p in
-                    membership.withUnsafeMutableBufferPointer { out in
-                        scratch.withUnsafeMutableBufferPointer { sc in
-                            for i in 0..<queries {
-                                data.membership(
-                                    of: p.baseAddress! + i * width, width: width, neighbour: Int(found.rows[i]), lambda: found.lambdas[i],
-                                    scores: sc.baseAddress!, into: out.baseAddress! + i * nc)
-                            }
-                        }
-                    }
-                }
-            }
+            if nc > 0 { membership = memberships(of: new, count: queries, found: found) }
         }
         // The soft rule, as the daemon's MicroClusterModel.predict applies it to the separate calls.
         var soft: [Int32]

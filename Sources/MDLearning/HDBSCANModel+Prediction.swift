@@ -131,9 +131,16 @@ extension HDBSCANModel {
         try validatePrediction(new, count: queries, "membershipVectors")
         let nc = prediction.clusters.count
         guard nc > 0, queries > 0 else { return [] }
+        return memberships(of: new, count: queries, found: neighbours(of: new, count: queries))
+    }
+
+    /// The soft membership vectors (`clusters.count` per row, row-major) of `queries` new rows
+    /// whose mutual-reachability neighbours `found` are known (``neighbours(of:count:)``).
+    func memberships(of new: [Double], count queries: Int, found: (rows: [Int32], lambdas: [Double], onTrainingRow: [Bool])) -> [Double] {
+        let nc = prediction.clusters.count
         var result = [Double](repeating: 0, count: queries * nc)
+        guard nc > 0 else { return result }
         var scores = [Double](repeating: 0, count: nc)
-        let found = neighbours(of: new, count: queries)
         new.withUnsafeBufferPointer { p in
             result.withUnsafeMutableBufferPointer { out in
                 scores.withUnsafeMutableBufferPointer { sc in
