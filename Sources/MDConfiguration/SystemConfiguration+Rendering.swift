@@ -6,92 +6,87 @@ extension SystemConfiguration {
     /// mode) are left out, so `parse(text: tomlText) == self`. Reserved sections are not
     /// rendered (they are not interpreted). This text is stored in model bundles.
     public var tomlText: String {
-        var lines: [String] = []
-        func section(_ name: String) {
-            if !lines.isEmpty { lines.append("") }
-            lines.append("[\(name)]")
-        }
-        func key(_ k: String, _ v: String) { lines.append("\(k) = \(v)") }
+        var out = TOMLLines()
 
-        section("system")
-        key("name", TOMLWriter.string(system.name))
-        key("frame_interval_ps", TOMLWriter.float(system.frameIntervalPS))
-        if !system.species.isEmpty { key("species", TOMLWriter.inlineTable(system.species)) }
+        out.section("system")
+        out.key("name", TOMLWriter.string(system.name))
+        out.key("frame_interval_ps", TOMLWriter.float(system.frameIntervalPS))
+        if !system.species.isEmpty { out.key("species", TOMLWriter.inlineTable(system.species)) }
 
-        section("selection")
-        key("centres", TOMLWriter.string(selection.centres.description))
-        key("soap_environment", TOMLWriter.string(selection.soapEnvironment.description))
-        key("lens_environment", TOMLWriter.string(selection.lensEnvironment.description))
+        out.section("selection")
+        out.key("centres", TOMLWriter.string(selection.centres.description))
+        out.key("soap_environment", TOMLWriter.string(selection.soapEnvironment.description))
+        out.key("lens_environment", TOMLWriter.string(selection.lensEnvironment.description))
 
-        section("features")
-        key("mode", TOMLWriter.string(features.mode.rawValue))
+        out.section("features")
+        out.key("mode", TOMLWriter.string(features.mode.rawValue))
 
-        section("soap")
-        if let r = soap.rCut { key("r_cut", TOMLWriter.float(r)) }
-        key("n_max", "\(soap.nMax)")
-        key("l_max", "\(soap.lMax)")
-        key("sigma", TOMLWriter.float(soap.sigma))
-        key("layout", TOMLWriter.string(soap.layout.rawValue))
-        key("normalised", "\(soap.normalised)")
+        out.section("soap")
+        if let r = soap.rCut { out.key("r_cut", TOMLWriter.float(r)) }
+        out.key("n_max", "\(soap.nMax)")
+        out.key("l_max", "\(soap.lMax)")
+        out.key("sigma", TOMLWriter.float(soap.sigma))
+        out.key("layout", TOMLWriter.string(soap.layout.rawValue))
+        out.key("normalised", "\(soap.normalised)")
 
-        section("lens")
-        if let r = lens.rCut { key("r_cut", TOMLWriter.float(r)) }
-        key("lag", "\(lens.lag)")
-        if let w = lens.window { key("window", "\(w)") }
-        key("polyorder", "\(lens.polyorder)")
-        key("clip", "\(lens.clip)")
+        out.section("lens")
+        if let r = lens.rCut { out.key("r_cut", TOMLWriter.float(r)) }
+        out.key("lag", "\(lens.lag)")
+        if let w = lens.window { out.key("window", "\(w)") }
+        out.key("polyorder", "\(lens.polyorder)")
+        out.key("clip", "\(lens.clip)")
 
         switch pca {
         case .variance(let v)?:
-            section("pca")
-            key("variance", TOMLWriter.float(v))
+            out.section("pca")
+            out.key("variance", TOMLWriter.float(v))
         case .components(let n)?:
-            section("pca")
-            key("components", "\(n)")
+            out.section("pca")
+            out.key("components", "\(n)")
         case nil:
             break
         }
 
-        section("clustering")
-        if let m = clustering.method { key("method", TOMLWriter.string(m.rawValue)) }
+        out.section("clustering")
+        if let m = clustering.method { out.key("method", TOMLWriter.string(m.rawValue)) }
         if let h = clustering.hdbscan {
-            section("clustering.hdbscan")
-            key("min_cluster_size", "\(h.minClusterSize)")
-            key("min_samples", "\(h.minSamples)")
-            key("selection", TOMLWriter.string(h.selection.rawValue))
-            key("soft", TOMLWriter.string(h.soft.rawValue))
+            out.section("clustering.hdbscan")
+            out.key("min_cluster_size", "\(h.minClusterSize)")
+            out.key("min_samples", "\(h.minSamples)")
+            out.key("selection", TOMLWriter.string(h.selection.rawValue))
+            out.key("soft", TOMLWriter.string(h.soft.rawValue))
         }
         if let g = clustering.gmm {
-            section("clustering.gmm")
-            key("components", "\(g.components)")
-            key("tolerance", TOMLWriter.float(g.tolerance))
-            key("max_iterations", "\(g.maxIterations)")
-            key("seed", "\(g.seed)")
+            out.section("clustering.gmm")
+            out.key("components", "\(g.components)")
+            out.key("tolerance", TOMLWriter.float(g.tolerance))
+            out.key("max_iterations", "\(g.maxIterations)")
+            out.key("seed", "\(g.seed)")
         }
         if let k = clustering.kmeans {
-            section("clustering.kmeans")
-            key("clusters", "\(k.clusters)")
-            key("n_init", "\(k.nInit)")
-            key("seed", "\(k.seed)")
+            out.section("clustering.kmeans")
+            out.key("clusters", "\(k.clusters)")
+            out.key("n_init", "\(k.nInit)")
+            out.key("seed", "\(k.seed)")
         }
 
-        section("lens_classes")
+        out.section("lens_classes")
         switch lensClasses {
         case .kmeans(let clusters, let nInit, let seed):
-            key("clusters", "\(clusters)")
-            key("n_init", "\(nInit)")
-            key("seed", "\(seed)")
+            out.key("clusters", "\(clusters)")
+            out.key("n_init", "\(nInit)")
+            out.key("seed", "\(seed)")
         case .thresholds(let t):
-            key("thresholds", "[" + t.map(TOMLWriter.float).joined(separator: ", ") + "]")
+            out.key("thresholds", "[" + t.map(TOMLWriter.float).joined(separator: ", ") + "]")
         }
 
-        section("merge")
-        key("enabled", "\(merge.enabled)")
-        key("cut", TOMLWriter.float(merge.cut))
+        out.section("merge")
+        out.key("enabled", "\(merge.enabled)")
+        out.key("cut", TOMLWriter.float(merge.cut))
 
-        section("macro")
-        key("names", TOMLWriter.inlineTable(macro.names))
+        out.section("macro")
+        out.key("names", TOMLWriter.inlineTable(macro.names))
 
-        return lines.joined(separator: "\n") + "\n"
+        return out.text
     }
 }

@@ -35,3 +35,19 @@ enum TOMLWriter {
         return "{ " + items.joined(separator: ", ") + " }"
     }
 }
+
+/// The lines of a canonical TOML rendering: `[section]` headers, each after a blank line
+/// (except the first), and `key = value` lines with values already formatted by ``TOMLWriter``.
+struct TOMLLines {
+    private var lines: [String] = []
+
+    mutating func section(_ name: String) {
+        if !lines.isEmpty { lines.append("") }
+        lines.append("[\(name)]")
+    }
+
+    mutating func key(_ k: String, _ v: String) { lines.append("\(k) = \(v)") }
+
+    /// The text, newline-terminated.
+    var text: String { lines.joined(separator: "\n") + "\n" }
+}
