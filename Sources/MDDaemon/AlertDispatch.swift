@@ -176,7 +176,7 @@ final class AlertDispatch {
         DaemonSummary.AlertCounts(
             daemon_id: daemonID, endpoint: publisher?.endpoint, journal: journal?.path, rules: (rules ?? []).map(\.name),
             configured_rules: configured.rules.map(\.name), sent: publisher?.sent ?? 0, dropped: publisher?.dropped ?? 0,
-            subscriptions: publisher.map { UInt64(max($0.activeSubscriptions, 0)) } ?? 0, failures: failures,
+            subscribers: publisher.map { UInt64($0.subscriptions(covering: "alert.")) } ?? 0, failures: failures,
             runs: finished + runs.keys.sorted().map { counts($0, runs[$0]!) })
     }
 }

@@ -119,8 +119,8 @@ public struct DaemonSummary: Sendable, Codable, Equatable {
         /// Messages (alerts and stats) handed to ZeroMQ, and dropped at a subscriber's high-water mark.
         public var sent: UInt64
         public var dropped: UInt64
-        /// Subscriptions open at the end.
-        public var subscriptions: UInt64
+        /// Subscribers to the alerts (subscriptions covering `alert.`) at the end.
+        public var subscribers: UInt64
         /// Frames whose alerts or stats failed (logged).
         public var failures: Int
         public var runs: [AlertRunCounts]
@@ -234,7 +234,7 @@ public struct DaemonSummary: Sendable, Codable, Equatable {
         if let alerts {
             var s = "  alerts: daemon \(alerts.daemon_id)"
             if let e = alerts.endpoint { s += " on \(e)" }
-            s += "; \(alerts.sent) messages sent, \(alerts.dropped) dropped at subscribers' queues, \(alerts.subscriptions) subscription(s) open"
+            s += "; \(alerts.sent) messages sent, \(alerts.dropped) dropped at subscribers' queues, \(alerts.subscribers) subscriber(s) to the alerts"
             s += alerts.rules.isEmpty ? "; no rules" : "; rules " + alerts.rules.joined(separator: ", ")
             if alerts.failures > 0 { s += "; \(alerts.failures) failure(s) (see the log)" }
             if let j = alerts.journal { s += "; journal → \(j)" }

@@ -14,10 +14,7 @@ public final class TopicPublisher {
     public private(set) var sent: UInt64 = 0
     /// Messages ZeroMQ could not queue (a subscriber's queue at its high-water mark).
     public private(set) var dropped: UInt64 = 0
-    /// Subscription and unsubscription messages seen so far (one per subscriber and topic).
-    public private(set) var subscriptions: UInt64 = 0
-    public private(set) var unsubscriptions: UInt64 = 0
-    /// Open subscriptions per topic prefix.
+    /// Open subscriptions per topic prefix (one per subscriber and topic).
     private var open: [[UInt8]: Int] = [:]
 
     /// Creates and binds the socket.
@@ -34,23 +31,13 @@ public final class TopicPublisher {
         self.endpoint = try socket.bind(endpoint)
     }
 
-    /// Current subscribers, as subscriptions minus unsubscriptions (a subscriber holding two
-    /// topics counts twice).
-    public var activeSubscriptions: Int { Int(subscriptions) - Int(unsubscriptions) }
-
     /// Reads the subscription messages that have arrived (never blocks). XPUB queues them on
     /// the socket; the daemon calls this between frames so the counts stay current.
     public func drainSubscriptions() throws(ZMQError) {
         while let parts = try socket.receive(timeoutMilliseconds: 0) {
             guard let first = parts.first, let kind = first.first else { continue }
             let topic = Array(first.dropFirst())
-            if kind == 1 {
-                subscriptions += 1
-                open[topic, default: 0] += 1
-            } else if kind == 0 {
-                unsubscriptions += 1
-                open[topic, default: 0] -= 1
-            }
+            if kind == 1 { open[topic, default: 0] += 1 } else if kind == 0 { open[topic, default: 0] -= 1 }
         }
     }
 
