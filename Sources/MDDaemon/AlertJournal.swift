@@ -11,23 +11,17 @@ import Glibc
 final class AlertJournal {
     let path: String
     private let fd: Int32
-    /// Lines written.
-    private(set) var lines = 0
-
     init(path: String) throws {
         self.path = path
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        // Read-write so the last byte can be checked; O_APPEND still puts every write at the end.
+        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw StageError("cannot open the alert journal \(path): \(String(cString: strerror(errno)))") }
         self.fd = fd
         // A crash in the middle of a line leaves no newline at the end: start on a new one.
         var st = stat()
-        if fstat(fd, &st) == 0, st.st_size > 0 {
-            let reader = open(path, O_RDONLY | O_CLOEXEC)
-            if reader >= 0 {
-                var last: UInt8 = 0
-                if pread(reader, &last, 1, off_t(st.st_size - 1)) == 1, last != UInt8(ascii: "\n") { try write([UInt8(ascii: "\n")]) }
-                close(reader)
-            }
+        var last: UInt8 = 0
+        if fstat(fd, &st) == 0, st.st_size > 0, pread(fd, &last, 1, off_t(st.st_size - 1)) == 1, last != UInt8(ascii: "\n") {
+            try write([UInt8(ascii: "\n")])
         }
     }
 
@@ -43,7 +37,6 @@ final class AlertJournal {
         }
         try write(bytes)
         guard fsync(fd) == 0 else { throw StageError("cannot fsync the alert journal \(path): \(String(cString: strerror(errno)))") }
-        lines += bodies.count
     }
 
     private func write(_ bytes: [UInt8]) throws {
