@@ -1,6 +1,6 @@
-import CZMQ
 import Foundation
 import Logging
+import MDIngest
 import MDWire
 import ServiceLifecycle
 import Synchronization
@@ -67,9 +67,7 @@ public final class AlertListener: Service, Sendable {
         try socket.setMaxMessageSize(options.maxMessageBytes)
         try socket.setReconnectInterval(milliseconds: options.reconnectMilliseconds, max: options.reconnectMaxMilliseconds)
         for topic in Set(options.topics + ["stats"]) { try socket.subscribe(topic) }
-        let monitor = try socket.startMonitor(
-            events: ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_CONNECT_RETRIED | ZMQ_EVENT_CONNECT_DELAYED)
-        try socket.connect(options.endpoint)
+        let keeper = try ConnectionKeeper(socket: socket, connectingTo: options.endpoint)
         logger.info(
             "listening for alerts",
             metadata: ["endpoint": "\(options.endpoint)", "topics": "\(options.topics)", "log": "\(session.logDescription)"])
@@ -81,53 +79,42 @@ public final class AlertListener: Service, Sendable {
         if case .failed(let e) = notifier.ready(status: "listening for alerts on \(options.endpoint)") {
             logger.warning("sd_notify READY failed", metadata: ["error": "\(e)"])
         }
-        var lostSince: ContinuousClock.Instant?
         defer {
             _ = notifier.stopping()
-            monitor.close()
+            keeper.close()
             socket.close()
             let summary = session.finish(duration: ContinuousClock.now - started)
             summaryBox.withLock { $0 = summary }
             (options.log == .standardOutput ? diagnostics : output).write(summary.text)
             if let path = options.summaryJSONPath { SummaryJSON.write(summary, to: path, logger: logger) }
         }
-        /// Connection events; a session libzmq gave up on (a peer that broke the protocol) is
-        /// re-created below, as FrameSubscriber does.
-        func drainMonitor() {
-            while let event = try? monitor.receiveMonitorEvent(timeoutMilliseconds: 0) {
-                switch Int32(event.event) {
-                case ZMQ_EVENT_CONNECTED:
-                    lostSince = nil
+        /// Connection events, counted and logged; a session libzmq gave up on (a peer that broke
+        /// the protocol) is re-created by the keeper.
+        func pollConnection() {
+            for event in keeper.poll() {
+                switch event {
+                case .connected:
                     connected.add(1, ordering: .releasing)
                     session.summary.connects += 1
                     logger.info("connected to the daemon's alert socket", metadata: ["endpoint": "\(options.endpoint)"])
-                case ZMQ_EVENT_DISCONNECTED:
-                    lostSince = lostSince ?? .now
+                case .disconnected:
                     session.summary.disconnects += 1
                     logger.warning("disconnected from the daemon's alert socket; reconnecting", metadata: ["endpoint": "\(options.endpoint)"])
-                default:
-                    lostSince = nil  // CONNECT_RETRIED / CONNECT_DELAYED: libzmq is on it
+                case .recreated:
+                    session.summary.reconnects_forced += 1
+                    logger.warning("connection re-created (the session had ended for good)", metadata: ["endpoint": "\(options.endpoint)"])
                 }
             }
         }
         while !stop.isSet {
-            drainMonitor()
-            if let since = lostSince, ContinuousClock.now - since > .milliseconds(500),
-                (try? socket.waitReadable(timeoutMilliseconds: 0)) != true
-            {
-                lostSince = nil
-                try? socket.disconnect(options.endpoint)
-                try socket.connect(options.endpoint)
-                session.summary.reconnects_forced += 1
-                logger.warning("connection re-created (the session had ended for good)", metadata: ["endpoint": "\(options.endpoint)"])
-            }
+            pollConnection()
             if let parts = try socket.receive(timeoutMilliseconds: options.pollMilliseconds) {
                 try session.handleMessage(parts)
                 handled.add(1, ordering: .releasing)
             }
             try session.tick()
         }
-        drainMonitor()
+        pollConnection()
     }
 
     /// `listen --from-log`: reads a log, prints its alerts (human lines, or verbatim with

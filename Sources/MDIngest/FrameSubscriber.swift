@@ -1,6 +1,5 @@
 import MDCore
 import MDWire
-import CZMQ
 import ZeroMQ
 
 /// The daemon's receiving end of the frame stream: a ZeroMQ SUB (lossy, never stalls the
@@ -61,8 +60,8 @@ public final class FrameSubscriber {
     /// Runs seen so far.
     public private(set) var tracker = SegmentTracker()
     private let socket: ZMQSocket
-    /// Monitor of the connection (connect mode only), see ``restoreConnectionIfLost()``.
-    private let monitor: ZMQSocket?
+    /// Keeps the connection (connect mode only), see ``restoreConnectionIfLost()``.
+    private let keeper: ConnectionKeeper?
 
     /// Creates the socket and connects (or binds) it.
     public init(context: ZMQContext, options: Options) throws(ZMQError) {
@@ -77,51 +76,20 @@ public final class FrameSubscriber {
         }
         if options.bind {
             endpoint = try socket.bind(options.endpoint)
-            monitor = nil
+            keeper = nil
         } else {
-            monitor = try socket.startMonitor(
-                events: ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_CONNECTED | ZMQ_EVENT_CONNECT_RETRIED | ZMQ_EVENT_CONNECT_DELAYED)
-            try socket.connect(options.endpoint)
+            keeper = try ConnectionKeeper(socket: socket, connectingTo: options.endpoint)
             endpoint = options.endpoint
         }
     }
 
-    /// libzmq ends a connecting session for good when the peer breaks the protocol (for
-    /// instance a message above `maxMessageBytes`): it does not reconnect by itself, so a single
-    /// bad message would cut the daemon off its publisher. An ordinary disconnect (the publisher
-    /// exits or restarts) is followed at once by libzmq's own `CONNECT_RETRIED`; a disconnect
-    /// with no retry or new connection within ``abandonedAfter`` seconds is a terminated
-    /// session, and only then is the connection re-created. (Re-creating it on every
-    /// disconnect would discard messages that arrived but were not yet read.)
-    /// Returns `true` when it reconnected.
+    /// Re-creates a connection libzmq gave up on (``ConnectionKeeper``). Returns `true` when it did.
     @discardableResult
     public func restoreConnectionIfLost() -> Bool {
-        guard let monitor else { return false }
-        while let event = try? monitor.receiveMonitorEvent(timeoutMilliseconds: 0) {
-            if event.isDisconnected {
-                lostSince = lostSince ?? WallClock.monotonic()
-            } else {
-                lostSince = nil  // CONNECTED, CONNECT_RETRIED or CONNECT_DELAYED: libzmq is on it
-            }
-        }
-        guard let since = lostSince, WallClock.monotonic() - since > Self.abandonedAfter else { return false }
-        // Never while messages are still queued: re-creating the connection would discard them.
-        if (try? socket.waitReadable(timeoutMilliseconds: 0)) == true { return false }
-        lostSince = nil
-        try? socket.disconnect(endpoint)
-        do {
-            try socket.connect(endpoint)
-        } catch {
-            return false
-        }
+        guard let keeper, keeper.poll().contains(.recreated) else { return false }
         statistics.reconnects += 1
         return true
     }
-
-    /// Seconds after a disconnect without libzmq reconnecting before the subscriber re-creates
-    /// the connection itself.
-    public static let abandonedAfter = 0.5
-    private var lostSince: Double?
 
     /// Receives and handles messages until `stop()` returns true (checked at least every
     /// `pollMilliseconds`) or the handler returns `.stop`.
@@ -190,7 +158,7 @@ public final class FrameSubscriber {
 
     /// Closes the socket (also done on deinit).
     public func close() {
-        monitor?.close()
+        keeper?.close()
         socket.close()
     }
 }
