@@ -8,7 +8,8 @@
 //   MDCore (frames, cells; pure Swift)
 //     ← MDWire (frame wire protocol v1; pure, no sockets)
 //     ← MDTrajectory (file readers: LAMMPS dump, extxyz, H5MD)
-//     ← MDIngest (ZeroMQ subscriber / publisher, validation, counters)
+//     ← MDIMD (the IMD client for LAMMPS `fix imd`: TCP, v2/v3, frames in tag order)
+//     ← MDIngest (ZeroMQ subscriber / publisher, the IMD bridge, validation, counters)
 //     ← MDDaemon (services wiring ingest, replay and reports)
 //     ← soaplens (the executable: argument parsing only)
 //   MDConfiguration (the system TOML: values and validation; alert rule values from MDAlerts)
@@ -36,6 +37,7 @@ let package = Package(
         .library(name: "MDDescriptors", targets: ["MDDescriptors"]),
         .library(name: "MDLearning", targets: ["MDLearning"]),
         .library(name: "MDAlerts", targets: ["MDAlerts"]),
+        .library(name: "MDIMD", targets: ["MDIMD"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -79,7 +81,9 @@ let package = Package(
         // MARK: I/O (no analysis)
         .target(name: "MDTrajectory", dependencies: ["MDCore", "HDF5Kit", "CZlib"], swiftSettings: strictSettings),
         .target(name: "MDArchive", dependencies: ["MDCore", "HDF5Kit"], swiftSettings: strictSettings),
-        .target(name: "MDIngest", dependencies: ["MDCore", "MDWire", "ZeroMQ", "CZMQ"], swiftSettings: strictSettings),
+        // The IMD client (LAMMPS `fix imd`, v2 and v3): plain TCP, no analysis.
+        .target(name: "MDIMD", dependencies: ["MDCore"], swiftSettings: strictSettings),
+        .target(name: "MDIngest", dependencies: ["MDCore", "MDWire", "MDIMD", "ZeroMQ", "CZMQ"], swiftSettings: strictSettings),
 
         // MARK: the daemon and the executable
         .target(
@@ -105,7 +109,7 @@ let package = Package(
 
         // MARK: tests (mirror the targets)
         // What several test targets share (the seeded generator of randomised tests).
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        .target(name: "TestSupport", dependencies: ["MDIMD"], path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "CShimsTests", dependencies: ["CZMQ", "CHDF5", "CLinAlg", "CZlib"]),
         .testTarget(name: "MDCoreTests", dependencies: ["MDCore"]),
         .testTarget(name: "MDGeometryTests", dependencies: ["TestSupport", "MDCore", "MDGeometry", "MDTrajectory"]),
@@ -119,7 +123,8 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "HDF5KitTests", dependencies: ["HDF5Kit"]),
         .testTarget(name: "MDTrajectoryTests", dependencies: ["MDCore", "MDTrajectory", "HDF5Kit"]),
-        .testTarget(name: "MDIngestTests", dependencies: ["MDCore", "MDWire", "MDIngest", "ZeroMQ"]),
+        .testTarget(name: "MDIngestTests", dependencies: ["TestSupport", "MDCore", "MDWire", "MDIngest", "MDIMD", "ZeroMQ"]),
+        .testTarget(name: "MDIMDTests", dependencies: ["TestSupport", "MDCore", "MDIMD"]),
         .testTarget(
             name: "MDDaemonTests",
             dependencies: [
