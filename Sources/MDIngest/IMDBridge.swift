@@ -95,21 +95,36 @@ public final class IMDBridge {
         var pendingRate: Int32?
         let lossless = options.overflow == .wait
 
-        func endRun(_ reason: String) {
+        // Run boundaries wait for room in the socket: until stopped in the lossless mode, at
+        // most `controlPatience` (0.2 s) otherwise (LAMMPS is not held up; a receiver that misses
+        // a segment-start still sees the run begin with its first frame).
+        func sendControl(_ message: ControlMessage) throws {
+            let giveUp = WallClock.monotonic() + (lossless ? .infinity : Self.controlPatience)
+            if try !publisher.send(message, until: { stop() || WallClock.monotonic() > giveUp }) {
+                statistics.controlsDropped += 1
+            }
+        }
+        // The end of a run carries its frame count (the receiver counts trailing losses).
+        // Once LAMMPS has closed the connection nobody is held up, so it waits for room until
+        // stopped; mid-session (a new spacing) as a segment-start; when stopping, 2 s at most.
+        func endRun(_ reason: String, serverGone: Bool = false) {
             guard runOpen else { return }
-            let giveUp = WallClock.monotonic() + 2
-            _ = try? publisher.send(
-                ControlMessage(kind: .end, runID: runID, sentAt: WallClock.now(), frames: seq),
-                until: { stop() && WallClock.monotonic() > giveUp })
-            events(.runEnded(runID: runID, frames: seq, dropped: dropped, reason: reason))
             runOpen = false
+            let patience = serverGone || lossless ? Double.infinity : Self.controlPatience
+            let giveUp = WallClock.monotonic() + patience
+            let stoppedGiveUp = WallClock.monotonic() + 2
+            let sent = (try? publisher.send(
+                ControlMessage(kind: .end, runID: runID, sentAt: WallClock.now(), frames: seq),
+                until: { WallClock.monotonic() > giveUp || (stop() && WallClock.monotonic() > stoppedGiveUp) })) ?? false
+            if !sent { statistics.controlsDropped += 1 }
+            events(.runEnded(runID: runID, frames: seq, dropped: dropped, reason: reason))
         }
         func startRun(_ id: String, atoms: Int, source: String) throws {
             runID = id
             seq = 0
             dropped = 0
             runOpen = true
-            _ = try publisher.send(ControlMessage(kind: .segmentStart, runID: id, sentAt: WallClock.now(), source: source), until: stop)
+            try sendControl(ControlMessage(kind: .segmentStart, runID: id, sentAt: WallClock.now(), source: source))
             events(.runStarted(runID: id, atoms: atoms, source: source))
         }
         func detach() {
@@ -125,7 +140,7 @@ public final class IMDBridge {
                 statistics.failures += 1
                 events(.sessionFailed(error))
                 c.disconnect(drainSeconds: 1)
-                endRun("error")
+                endRun("error", serverGone: true)
                 return .failed
             }
             switch next {
@@ -135,7 +150,7 @@ public final class IMDBridge {
                 return .stopped
             case .ended:
                 c.close()
-                endRun("LAMMPS closed the connection")
+                endRun("LAMMPS closed the connection", serverGone: true)
                 return .ended
             case .frame(let imd):
                 statistics.framesRead += 1
@@ -201,6 +216,9 @@ public final class IMDBridge {
             }
         }
     }
+
+    /// Seconds a run boundary may wait for room in the frame socket outside the lossless mode.
+    static let controlPatience = 0.2
 
     private func sleepUnlessStopped(_ seconds: Double, stop: () -> Bool) {
         let end = WallClock.monotonic() + seconds

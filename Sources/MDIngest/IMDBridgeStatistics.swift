@@ -8,6 +8,9 @@ public struct IMDBridgeStatistics: Sendable, Codable {
     public var framesPublished: UInt64 = 0
     /// Frames dropped because the receiver was behind (their sequence numbers are gaps).
     public var framesDropped: UInt64 = 0
+    /// Run boundaries (`segment-start`, `end`) that found no room in the frame socket in time
+    /// (0.2 s while LAMMPS runs, 2 s when stopping).
+    public var controlsDropped = 0
     /// Bytes read from LAMMPS.
     public var bytesRead: UInt64 = 0
     /// TRATE changes made by the decimating mode.

@@ -16,7 +16,7 @@ public final class FakeIMDServer: @unchecked Sendable {
         public var session = IMDSessionInfo(time: true, energies: false, box: true, coordinates: true, wrapped: true, velocities: false, forces: false)
         public var atoms = 4
         public var frames = 3
-        /// Steps per frame (TIME's step = (k + 1) × rate).
+        /// Steps per frame until the client sends TRATE (TIME's step = the next multiple of the rate).
         public var rate: Int64 = 10
         public var dt = 0.002
         /// Raw bytes sent instead of the frames (protocol violations).
@@ -25,6 +25,8 @@ public final class FakeIMDServer: @unchecked Sendable {
         public var truncateLastFrameAt: Int? = nil
         /// After the frames, keep the connection open and wait for the client's messages (s).
         public var lingerSeconds = 0.0
+        /// Seconds between frames (the server reads client messages meanwhile).
+        public var frameInterval = 0.01
         /// Sessions to serve (a LAMMPS restarting on the same port).
         public var sessions = 1
     }
@@ -35,6 +37,7 @@ public final class FakeIMDServer: @unchecked Sendable {
     private let lock = NSLock()
     private var _received: [IMDHeader] = []
     private var _goDelay: Double?
+    private var _rate: Int64?
     private var thread: Thread?
     private let done = DispatchSemaphore(value: 0)
 
@@ -87,7 +90,16 @@ public final class FakeIMDServer: @unchecked Sendable {
     private func serveOne() {
         let fd = accept(listenFD, nil, nil)
         guard fd >= 0 else { return }
-        defer { close(fd) }
+        defer {
+            // A graceful close: what the client still sends is read, so the kernel does not
+            // reset the connection and discard the frames still in flight.
+            shutdown(fd, Int32(SHUT_WR))
+            var sink = [UInt8](repeating: 0, count: 4096)
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            while poll(&p, 1, 2000) == 1, sink.withUnsafeMutableBytes({ recv(fd, $0.baseAddress, $0.count, 0) }) > 0 {}
+            close(fd)
+        }
+        lock.withLock { _rate = nil }
         let o = script.order
         var hs = IMDHeader(.handshake).bytes.prefix(4).map { $0 }
         hs += o.bytes(UInt32(bitPattern: script.version))
@@ -106,13 +118,17 @@ public final class FakeIMDServer: @unchecked Sendable {
         if let garbage = script.garbage {
             write(fd, garbage)
         } else {
+            var step: Int64 = 0
             for k in 0..<script.frames {
+                // As LAMMPS: the next output step is the next multiple of the (possibly new) rate.
+                let rate = lock.withLock { _rate ?? script.rate }
+                step = (step / rate + 1) * rate
                 var frame: [UInt8] = []
                 if script.version == 3 && script.session.time {
                     frame += IMDHeader(.time, length: 1).bytes
                     frame += o.bytes(script.dt.bitPattern)
-                    frame += o.bytes((Double(Int64(k + 1) * script.rate) * script.dt).bitPattern)
-                    frame += o.bytes(UInt64(bitPattern: Int64(k + 1) * script.rate))
+                    frame += o.bytes((Double(step) * script.dt).bitPattern)
+                    frame += o.bytes(UInt64(bitPattern: step))
                 }
                 if script.version == 3 && script.session.box {
                     frame += IMDHeader(.box, length: 1).bytes
@@ -129,20 +145,25 @@ public final class FakeIMDServer: @unchecked Sendable {
                     return
                 }
                 write(fd, frame)
-                pollMessages(fd, seconds: 0.01)
+                if !pollMessages(fd, seconds: script.frameInterval) { return }
             }
         }
-        pollMessages(fd, seconds: script.lingerSeconds)
+        _ = pollMessages(fd, seconds: script.lingerSeconds)
     }
 
-    /// Records client messages for `seconds`; stops at DISCONNECT or KILL (as LAMMPS closes then).
-    private func pollMessages(_ fd: Int32, seconds: Double) {
+    /// Records client messages for `seconds`; returns false at DISCONNECT or KILL (LAMMPS
+    /// then closes the connection).
+    private func pollMessages(_ fd: Int32, seconds: Double) -> Bool {
         let end = Date().addingTimeInterval(seconds)
         repeat {
             guard let h = readHeader(fd, timeout: max(0.001, min(0.05, end.timeIntervalSinceNow))) else { continue }
-            lock.withLock { _received.append(h) }
-            if h.type == IMDMessageType.disconnect.rawValue || h.type == IMDMessageType.kill.rawValue { return }
+            lock.withLock {
+                _received.append(h)
+                if h.type == IMDMessageType.trate.rawValue, h.length >= 1 { _rate = Int64(h.length) }
+            }
+            if h.type == IMDMessageType.disconnect.rawValue || h.type == IMDMessageType.kill.rawValue { return false }
         } while Date() < end
+        return true
     }
 
     private func readHeader(_ fd: Int32, timeout: Double) -> IMDHeader? {
