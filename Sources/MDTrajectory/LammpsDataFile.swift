@@ -20,7 +20,8 @@ import MDCore
 /// - every other section (`Velocities`, `Bonds`, `Pair Coeffs`, …) is skipped: `Velocities`
 ///   by its line count (one per atom), the others up to the next section keyword.
 ///
-/// `#` starts a comment anywhere; blank lines are ignored; gzip is detected from the first
+/// `#` starts a comment anywhere; blank and comment-only lines are ignored (inside a
+/// section too, where LAMMPS would count them as lines); gzip is detected from the first
 /// bytes. The units are the run's (`metal`, `real`: Å); a data file does not say which.
 /// Every problem is a ``TrajectoryError`` naming the file and the 1-based line.
 public struct LammpsDataFile: Sendable, Equatable {

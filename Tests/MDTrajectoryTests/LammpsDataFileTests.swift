@@ -3,7 +3,8 @@ import MDCore
 import MDTrajectory
 import Testing
 
-/// Hand-written LAMMPS data files: every value read back.
+/// Hand-written LAMMPS data files: every value read back. LAMMPS (22 Jul 2025) reads
+/// ``orthogonalAtomic`` and ``triclinicFull`` too (checked by hand with `read_data`).
 @Suite struct LammpsDataFileTests {
     /// Orthogonal, atomic, image flags, unsorted ids, comments everywhere, ignored header
     /// keywords, Masses and a Velocities section.
@@ -26,11 +27,11 @@ import Testing
 
         Atoms # atomic
 
-        3 2 1.0 2.0 3.0 0 0 1
+        3 2 1.0 2.0 3.0 0 3 0
         1 1 0.5 0.25 -0.125 -1 0 0
-        # a comment line inside the section
-        4 1 8.0 9.5 17.5 0 2 0
-        2 2 -1.0e-1 1E1 0 1 -1 0
+        4 1 8.0 9.5 17.5 0 2 0 # trailing comment
+        2 2 -1.0e-1 9E0 0 1 -1 0
+        # a comment line between sections
 
         Velocities
 
@@ -54,8 +55,8 @@ import Testing
         #expect(data.ids == [1, 2, 3, 4])
         #expect(data.contiguousTags)
         #expect(data.types == [1, 2, 2, 1])
-        #expect(data.positions == [0.5, 0.25, -0.125, -0.1, 10, 0, 1, 2, 3, 8, 9.5, 17.5])
-        #expect(data.imageFlags == [-1, 0, 0, 1, -1, 0, 0, 0, 1, 0, 2, 0])
+        #expect(data.positions == [0.5, 0.25, -0.125, -0.1, 9, 0, 1, 2, 3, 8, 9.5, 17.5])
+        #expect(data.imageFlags == [-1, 0, 0, 1, -1, 0, 0, 3, 0, 0, 2, 0])
         #expect(data.masses == [63.546, 107.8682])
         #expect(data.typeLabels == nil)
         #expect(data.moleculeIDs == nil)
