@@ -18,6 +18,11 @@ public struct DaemonOptions: Sendable {
     public var online: OnlineOptions?
     /// The alert socket, rules and journal (with the online analysis only), or nil: none.
     public var alerts: AlertOptions?
+    /// Frames from LAMMPS over IMD, read by an in-process bridge instead of the subscriber's
+    /// socket (`run --imd`), or nil.
+    public var imd: IMDBridgeOptions?
+    /// Frames the in-process IMD queue holds before the overflow mode decides.
+    public var imdQueueFrames: Int32 = 16
     /// Individually logged rejections before logging only every 1000th (log-flood guard).
     public var rejectionLogLimit: Int
 

@@ -126,7 +126,41 @@ public struct DaemonSummary: Sendable, Codable, Equatable {
         public var runs: [AlertRunCounts]
     }
 
+    /// The IMD bridge inside the daemon (`run --imd`): what LAMMPS sent and what was dropped.
+    public struct IMDCounts: Sendable, Codable, Equatable {
+        public var address: String
+        public var overflow: String
+        /// Sessions (handshakes) over the daemon's life.
+        public var sessions: Int
+        public var frames_read: UInt64
+        public var frames_published: UInt64
+        /// Dropped in the daemon because the analysis was behind (drop / decimate modes).
+        public var frames_dropped: UInt64
+        public var bytes_read: UInt64
+        /// TRATE in force at the end (nil: LAMMPS's own) and changes by the decimating mode.
+        public var rate: Int32?
+        public var rate_changes: Int
+        /// Seconds the lossless mode held LAMMPS up waiting for the analysis.
+        public var blocked_s: Double
+        public var failures: Int
+
+        public init(address: String, overflow: String, statistics s: IMDBridgeStatistics) {
+            self.address = address
+            self.overflow = overflow
+            sessions = s.sessions
+            frames_read = s.framesRead
+            frames_published = s.framesPublished
+            frames_dropped = s.framesDropped
+            bytes_read = s.bytesRead
+            rate = s.rate
+            rate_changes = s.rateChanges
+            blocked_s = s.blockedSeconds
+            failures = s.failures
+        }
+    }
+
     public var frames: UInt64
+    public var imd: IMDCounts?
     public var alerts: AlertCounts?
     public var lens: LensCounts?
     public var online: OnlineCounts?
@@ -147,8 +181,9 @@ public struct DaemonSummary: Sendable, Codable, Equatable {
 
     public init(
         statistics s: IngestStatistics, runs: [RunRecord], duration: Double, lens: LensCounts? = nil, online: OnlineCounts? = nil,
-        alerts: AlertCounts? = nil
+        alerts: AlertCounts? = nil, imd: IMDCounts? = nil
     ) {
+        self.imd = imd
         self.alerts = alerts
         self.lens = lens
         self.online = online
@@ -194,6 +229,14 @@ public struct DaemonSummary: Sendable, Codable, Equatable {
             if r.out_of_order > 0 { s += ", \(r.out_of_order) out of order" }
             if r.rejected > 0 { s += ", \(r.rejected) rejected" }
             s += r.ended ? ", ended" : ", open"
+            lines.append(s)
+        }
+        if let imd {
+            var s = "  IMD \(imd.address): \(imd.sessions) session(s), \(imd.frames_read) frames read, \(imd.frames_published) passed on, \(imd.frames_dropped) dropped (\(imd.overflow) mode)"
+            s += "; TRATE " + (imd.rate.map { "\($0)" } ?? "LAMMPS's own")
+            if imd.rate_changes > 0 { s += " after \(imd.rate_changes) change(s)" }
+            if imd.blocked_s > 0 { s += "; LAMMPS held up \(Report.fixed(imd.blocked_s, 2)) s" }
+            if imd.failures > 0 { s += "; \(imd.failures) failed session(s)" }
             lines.append(s)
         }
         if let lens {

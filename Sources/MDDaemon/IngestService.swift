@@ -46,16 +46,32 @@ public final class IngestService: Service, Sendable {
         let online = try options.online.map { try OnlineAnalysis(options: $0, logger: logger) }
         let (publisher, alerts) = try openAlerts(online: online, stop: stop)
         var announced = Set<String>()
-        let subscriber = try FrameSubscriber(context: context, options: options.subscriber)
-        endpointBox.withLock { $0 = subscriber.endpoint }
-        logger.info(
-            "receiving frames",
-            metadata: ["endpoint": "\(subscriber.endpoint)", "mode": "\(options.subscriber.mode.rawValue)",
-                       "bind": "\(options.subscriber.bind)"])
+        // With --imd, frames come from the in-process IMD bridge instead of a remote publisher.
+        let imd = try options.imd.map { try IMDInProcessBridge(context: context, options: $0, queueFrames: options.imdQueueFrames) }
+        var subscriberOptions = options.subscriber
+        if let imd {
+            subscriberOptions.mode = .pull
+            subscriberOptions.endpoint = imd.endpoint
+            subscriberOptions.bind = false
+            subscriberOptions.receiveHighWaterMark = 1
+        }
+        let subscriber = try FrameSubscriber(context: context, options: subscriberOptions)
+        endpointBox.withLock { $0 = options.imd.map { "imd://\($0.address)" } ?? subscriber.endpoint }
+        if let imd, let o = options.imd {
+            imd.start(stop: stop, logger: logger)
+            logger.info("attaching to LAMMPS over IMD", metadata: [
+                "imd": "\(o.address)", "overflow": "\(o.overflow.rawValue)", "queue_frames": "\(options.imdQueueFrames)",
+                "trate": "\(o.rate.map { "\($0)" } ?? "LAMMPS's")"])
+        } else {
+            logger.info(
+                "receiving frames",
+                metadata: ["endpoint": "\(subscriber.endpoint)", "mode": "\(options.subscriber.mode.rawValue)",
+                           "bind": "\(options.subscriber.bind)"])
+        }
         // systemd (Type=notify): ready once the model is loaded and the sockets are open.
         let notifier = SystemdNotifier.fromEnvironment()
         let watchdog = SystemdWatchdog(notifier: notifier)
-        if case .failed(let e) = notifier.ready(status: "receiving frames on \(subscriber.endpoint)" + (publisher.map { "; alerts on \($0.endpoint)" } ?? "")) {
+        if case .failed(let e) = notifier.ready(status: "receiving frames on \(endpointBox.withLock { $0 } ?? subscriber.endpoint)" + (publisher.map { "; alerts on \($0.endpoint)" } ?? "")) {
             logger.warning("sd_notify READY failed", metadata: ["error": "\(e)"])
         }
         defer { _ = notifier.stopping() }
@@ -63,13 +79,14 @@ public final class IngestService: Service, Sendable {
         var lensStages: [String: LensStage] = [:]
         var lensCounts = DaemonSummary.LensCounts()
         defer {
+            imd?.stopAndJoin()
             online?.finishAll()
             if let online { alerts?.finishAll(analysis: online) }
             try? publisher?.drainSubscriptions()
             let summary = DaemonSummary(
                 statistics: subscriber.statistics, runs: subscriber.tracker.orderedRuns,
                 duration: WallClock.monotonic() - started, lens: options.lens == nil ? nil : lensCounts, online: online?.counts,
-                alerts: alerts?.summary)
+                alerts: alerts?.summary, imd: imd?.counts)
             summaryBox.withLock { $0 = summary }
             output.write(summary.text)
             if let path = options.summaryJSONPath { SummaryJSON.write(summary, to: path, logger: logger) }
@@ -78,7 +95,8 @@ public final class IngestService: Service, Sendable {
         }
         try subscriber.run(until: {
             _ = watchdog.pingIfDue()
-            return stop.isSet
+            // An IMD bridge that gave up (an unusable session, no LAMMPS in time) ends the daemon.
+            return stop.isSet || imd?.failed != nil
         }) { event in
             switch event {
             case let .frame(frame, receipt):
@@ -134,6 +152,7 @@ public final class IngestService: Service, Sendable {
             }
             return .proceed
         }
+        if let failure = imd?.failed { throw StageError("IMD: \(failure)") }
     }
 
     /// The alert socket (bound before any frame is read), the journal and the dispatcher; with

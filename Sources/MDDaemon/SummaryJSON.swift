@@ -3,7 +3,7 @@ import Logging
 
 /// `--summary-json FILE`: a command's summary as indented JSON with sorted keys (stable for
 /// scripts and tests), written atomically (a reader never sees half a file).
-enum SummaryJSON {
+public enum SummaryJSON {
     static func write(_ summary: some Encodable, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -11,7 +11,7 @@ enum SummaryJSON {
     }
 
     /// The same at the end of a daemon's life: a failure is logged, not thrown.
-    static func write(_ summary: some Encodable, to path: String, logger: Logger) {
+    public static func write(_ summary: some Encodable, to path: String, logger: Logger) {
         do {
             try write(summary, to: path)
         } catch {

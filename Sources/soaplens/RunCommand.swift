@@ -14,9 +14,11 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Receive frames over ZeroMQ and assign every centre of every frame against a fitted model.",
         discussion: """
-            The daemon connects to a publisher that binds (soaplens replay, the Python \
-            publisher, later attach). PUB/SUB is lossy (a slow daemon never stalls the engine; \
-            losses are counted as gaps); PUSH/PULL is lossless.
+            The daemon connects to a publisher that binds (soaplens replay, soaplens attach, the \
+            Python publishers). PUB/SUB is lossy (a slow daemon never stalls the engine; \
+            losses are counted as gaps); PUSH/PULL is lossless. With --imd HOST:PORT it reads \
+            a running LAMMPS's `fix imd` stream itself, on a thread of its own (see soaplens \
+            attach --help and docs/lammps.md).
 
             With --model (and --config, default the model's own configuration) every frame \
             goes through SOAP, LENS, smoothing, the model's PCA and clustering: each analysed \
@@ -115,10 +117,22 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "How long --await-subscribers waits, s; then the daemon goes on.")
     var awaitTimeout: Double = 30
 
+    @OptionGroup(title: "IMD: attach to a running LAMMPS from inside the daemon") var imd: IMDArguments
+
+    @Option(name: .long, help: "With --imd: frames queued between the IMD reader and the analysis before --overflow decides.")
+    var imdQueue: Int32 = 16
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         if subscribe != nil && pull != nil { throw ValidationError("give --subscribe or --pull, not both") }
+        if imd.imd != nil && (subscribe != nil || pull != nil || bind) {
+            throw ValidationError("--imd reads frames from LAMMPS itself: give it or --subscribe/--pull/--bind, not both")
+        }
+        if imd.imd == nil && (imd.topology != nil || imd.trate != nil || imd.dt != nil) {
+            throw ValidationError("--topology, --trate and --dt belong to --imd HOST:PORT")
+        }
+        if imdQueue < 1 { throw ValidationError("--imd-queue must be ≥ 1 frame") }
         if jsonl && quiet { throw ValidationError("--jsonl and --quiet exclude each other") }
         guard highWaterMark > 0 else { throw ValidationError("--high-water-mark must be > 0") }
         guard maxMessageMb > 0 else { throw ValidationError("--max-message-mb must be > 0") }
@@ -205,6 +219,11 @@ struct RunCommand: AsyncParsableCommand {
             lens: lens ? try lensOptions.settings(typeNames: typeNames()) : nil, online: online,
             alerts: configuration.map(alertOptions))
         options.reportReceivedFrames = !quietFrames
+        if imd.imd != nil {
+            // One LAMMPS run with --exit-on-end; else every LAMMPS run on the port, each its own run.
+            options.imd = try imd.bridgeOptions(species: try typeNames(), reconnect: !exitOnEnd, runID: nil)
+            options.imdQueueFrames = imdQueue
+        }
         let context = try ZMQContext()
         let service = IngestService(options: options, context: context, logger: logger)
         let group = ServiceGroup(

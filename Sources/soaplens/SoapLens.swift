@@ -12,6 +12,6 @@ struct SoapLens: AsyncParsableCommand {
             bind (default tcp://127.0.0.1:5555); the daemon connects. See docs/wire-protocol.md.
             """,
         version: SoapLensBuild.version,
-        subcommands: [RunCommand.self, ListenCommand.self, ReplayCommand.self, DescribeCommand.self, FitCommand.self, CheckConfigCommand.self]
+        subcommands: [RunCommand.self, AttachCommand.self, ListenCommand.self, ReplayCommand.self, DescribeCommand.self, FitCommand.self, CheckConfigCommand.self]
     )
 }
