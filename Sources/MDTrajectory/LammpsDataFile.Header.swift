@@ -38,7 +38,11 @@ extension LammpsDataFile {
                 atomCount = try Self.count(keyword, values)
                 atomCountLine = line
             case "atom types":
-                atomTypeCount = try Self.count(keyword, values)
+                let n = try Self.count(keyword, values)
+                guard n <= Int(Int32.max) else {
+                    throw TextParsingIssue(.unsupported, "atom types: \(n) types are more than this reader holds (\(Int32.max))")
+                }
+                atomTypeCount = n
                 atomTypeCountLine = line
             case "xlo xhi", "ylo yhi", "zlo zhi":
                 let v = try Self.numbers(keyword, values, 2)

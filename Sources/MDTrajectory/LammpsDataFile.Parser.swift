@@ -110,8 +110,11 @@ extension LammpsDataFile {
         }
 
         /// The line as a section keyword line, when its first word starts with a letter (no
-        /// data or header line does).
+        /// header line and no `Atoms` line does; in the sections that may hold type labels the
+        /// callers accept only the known keywords).
         private static func section(_ line: UnsafeBufferPointer<UInt8>, number: Int) -> SectionLine? {
+            // Fast path for data lines: no tokenising unless the first byte is a letter.
+            guard let start = line.firstIndex(where: { !TextParsing.isSpace($0) }), isLetter(line[start]) else { return nil }
             let hash = line.firstIndex(of: UInt8(ascii: "#")) ?? line.count
             let content = UnsafeBufferPointer(rebasing: line[..<hash])
             let words = TextParsing.tokenRanges(content)
@@ -300,8 +303,8 @@ extension LammpsDataFile {
             types.append(try atomType(content, ranges[style.typeColumn], section: "Atoms"))
             for d in 0..<3 {
                 let k = style.xColumn + d
-                guard let v = TextParsing.parseDouble(base + ranges[k].lowerBound, ranges[k].count) else {
-                    throw badField(content, k, style, "a number")
+                guard let v = TextParsing.parseDouble(base + ranges[k].lowerBound, ranges[k].count), v.isFinite else {
+                    throw badField(content, k, style, "a finite number")
                 }
                 positions.append(v)
             }
