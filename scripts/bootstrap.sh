@@ -3,7 +3,9 @@
 # is missing). System libraries: libzmq, HDF5 (serial), OpenBLAS + LAPACKE, zlib; systemd
 # for systemd-analyze (the unit checks: scripts/check-systemd-units.sh; it is not started).
 # With --python also installs the Python packages the adapter tests use (pyzmq, numpy,
-# MDAnalysis, pytest) into the user's Python.
+# MDAnalysis, pytest) into the user's Python, and Debian's LAMMPS with its Python module
+# (lammps, python3-lammps, python3-numpy, python3-zmq: the PYTHON package, for the
+# fix python/invoke adapter test; ~40 MB download, ~165 MB installed, ~10 s).
 set -euo pipefail
 
 packages=(libzmq3-dev libhdf5-dev libopenblas-dev liblapacke-dev zlib1g-dev systemd)
@@ -34,5 +36,25 @@ if [ "${1:-}" = "--python" ]; then
         python3 -m pip install -q --disable-pip-version-check "${need[@]}"
     else
         echo "bootstrap: Python packages present"
+    fi
+fi
+
+if [ "${1:-}" = "--python" ]; then
+    # Debian's LAMMPS (29 Sep 2021, package 20220106) is built with the PYTHON package: the
+    # adapters/lammps fix python/invoke test runs /usr/bin/lmp, whose embedded Python needs
+    # the system's lammps, numpy and zmq modules.
+    lmp_packages=(lammps python3-lammps python3-numpy python3-zmq)
+    lmp_missing=()
+    for p in "${lmp_packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || lmp_missing+=("$p")
+    done
+    if [ ${#lmp_missing[@]} -gt 0 ]; then
+        echo "bootstrap: installing ${lmp_missing[*]}"
+        SUDO=""
+        if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${lmp_missing[@]}" >/dev/null
+    else
+        echo "bootstrap: Debian lammps present"
     fi
 fi

@@ -23,18 +23,20 @@ counters and segments as the Python-driven route; see its docstring).
 
 ``soaplens_setup`` options, one string of ``key=value`` words (all optional):
 
-====================  ===========================================================
-``endpoint=EP``       bind here (default ``tcp://127.0.0.1:5555``)
-``mode=publish|push`` XPUB (daemon ``--subscribe``, default) or PUSH (``--pull``)
-``species=1=Cu,2=O``  names for LAMMPS types
-``run_id=ID``         run id (default ``lammps-<unix time>-<pid>``)
-``precision=float32`` positions as float32 (default float64)
-``velocities=yes``    send velocities too
-``wait=no``           do not wait for a receiver (default: wait, before the run)
-``wait_timeout=S``    wait at most S seconds
-``hwm=N``             frames queued per receiver before drops (default 1000)
-``summary=PATH``      write the counters as JSON here at the end
-====================  ===========================================================
+======================  ==========================================================
+``endpoint=EP``         bind here (default ``tcp://127.0.0.1:5555``)
+``mode=publish|push``   XPUB (daemon ``--subscribe``, default) or PUSH (``--pull``)
+``species=1=Cu,2=O``    names for LAMMPS types
+``run_id=ID``           run id (default ``lammps-<unix time>-<pid>``)
+``precision=float32``   positions as float32 (default float64)
+``velocities=yes``      send velocities too
+``wait=no``             do not wait for a receiver (default: wait, before the run)
+``wait_timeout=S``      wait at most S seconds
+``hwm=N``               frames queued per receiver before drops (default 1000)
+``end_timeout=S``       wait at most S s for ``end`` to go out (default 5)
+``summary=PATH``        write the counters as JSON here at the end
+``print_endpoint=yes``  print ``endpoint EP`` on stdout once bound (with port ``*``)
+======================  ==========================================================
 
 ``soaplens_setup`` binds and (unless ``wait=no``) waits for a receiver, before the MD.
 Without it, ``soaplens_frame`` configures itself from the environment on its first call
@@ -72,7 +74,7 @@ def _soaplens_log(message):
 def _soaplens_parse(text):
     """``"endpoint=EP mode=push species=1=Cu"`` → dict; unknown keys are an error."""
     known = {"endpoint", "mode", "species", "run_id", "precision", "velocities", "wait", "wait_timeout",
-             "hwm", "summary"}
+             "hwm", "end_timeout", "summary", "print_endpoint"}
     out = {}
     for word in (text or "").split():
         key, sep, value = word.partition("=")
@@ -105,18 +107,24 @@ def _soaplens_start(lmpptr, text):
     lmp = _soaplens_lmp(lmpptr)
     wait = _BOOL.get(o.get("wait", "yes").lower())
     velocities = _BOOL.get(o.get("velocities", "no").lower())
-    if wait is None or velocities is None:
-        raise ValueError("wait= and velocities= take yes or no")
+    print_endpoint = _BOOL.get(o.get("print_endpoint", "no").lower())
+    if wait is None or velocities is None or print_endpoint is None:
+        raise ValueError("wait=, velocities= and print_endpoint= take yes or no")
+
+    def on_bound(endpoint):
+        _soaplens_log(f"publishing ({o.get('mode', 'publish')}) on {endpoint}")
+        if print_endpoint:
+            print(f"endpoint {endpoint}", flush=True)
+
     pub = sl.SoaplensPublisher(
         lmp, endpoint=o.get("endpoint", sl.DEFAULT_ENDPOINT), mode=o.get("mode", "publish"),
         species=sl.parse_species(o["species"]) if "species" in o else None, run_id=o.get("run_id"),
         precision=o.get("precision", "float64"), velocities=velocities, wait_for_subscriber=wait,
         wait_timeout=float(o["wait_timeout"]) if "wait_timeout" in o else None,
-        hwm=int(o.get("hwm", 1000)), attach=False, every=None, source=f"lammps-invoke:LAMMPS {lmp.version()}")
+        hwm=int(o.get("hwm", 1000)), end_timeout=float(o.get("end_timeout", 5.0)), attach=False, every=None, on_bound=on_bound,
+        source=f"lammps-invoke:LAMMPS {lmp.version()}")
     _SOAPLENS["publisher"] = pub
     _SOAPLENS["options"] = o
-    if pub.endpoint:
-        _soaplens_log(f"publishing ({pub.mode}) on {pub.endpoint}")
     if not _SOAPLENS["end_registered"]:
         atexit.register(soaplens_end)
         _SOAPLENS["end_registered"] = True

