@@ -643,12 +643,16 @@ def run_input_script(path: str, lammps_args: Sequence[str], publisher_kwargs: di
     cut = split_input(lines, attach_line)
     lmp = open_lammps(lammps_args)
     pub = None
-    stop = {"requested": False}
+    stop = {"requested": False, "md": False}
 
     def on_signal(signum, _frame):
-        # LAMMPS stops the current run at the next step (a "soft" timeout) and skips later
-        # runs; `end` is still sent.
+        # Before the MD (setup, waiting for a receiver): stop at once. During it (the handler
+        # runs at the next publishing step, when Python runs again): LAMMPS ends the current
+        # run at the next step (a "soft" timeout) and skips later `run` commands; `end` is
+        # still sent.
         stop["requested"] = True
+        if not stop["md"]:
+            raise KeyboardInterrupt
         try:
             lmp.force_timeout()
         except Exception:  # noqa: BLE001
@@ -667,8 +671,8 @@ def run_input_script(path: str, lammps_args: Sequence[str], publisher_kwargs: di
             lmp.file(first)
             on_bound = (lambda ep: print(f"endpoint {ep}", flush=True)) if print_endpoint else None
             pub = SoaplensPublisher(lmp, **dict(publisher_kwargs, on_bound=on_bound))
-            if not stop["requested"]:
-                lmp.file(rest)
+            stop["md"] = True
+            lmp.file(rest)
         return pub.close()
     finally:
         if pub is not None:
@@ -725,6 +729,9 @@ def main(argv=None) -> int:
     except (PublisherError, OSError) as exc:
         print(f"soaplens_lammps: {args.input}: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("soaplens_lammps: interrupted before the MD started", file=sys.stderr)
+        return 130
     except Exception as exc:  # LAMMPS errors arrive as plain Exceptions from the module
         print(f"soaplens_lammps: {args.input}: LAMMPS error: {exc}", file=sys.stderr)
         return 1

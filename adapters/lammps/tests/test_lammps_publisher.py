@@ -199,3 +199,26 @@ attempt(unit_scale=(3.4, 2.15), species={{2: "Ar"}})
     assert lines[1].startswith("refused: units lj")
     assert lines[2] == "accepted"
     assert lines[3].startswith("refused: species names type(s) [2]")
+
+
+def test_cli_sigint_ends_the_run_and_sends_end(watched, tmp_path):
+    """SIGINT during a long run: LAMMPS stops at the next publishing step (soft timeout), the
+    CLI exits 0, and `end` counts exactly the frames that were sent."""
+    import signal
+    import time
+
+    dump = str(tmp_path / "run.dump")
+    pub = watched(cli_command("--push", ENDPOINT, dump, "--run-id", "sigint", every=50, steps=10_000_000,
+                              lammps_extra=["-var", "every", "100000"]), env=lammps_env())
+    receiver = Receiver(pub.read_endpoint(), "push")
+    deadline = time.monotonic() + 60
+    while len(receiver.frames) < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(receiver.frames) >= 5, "no frames within 60 s"
+    pub.proc.send_signal(signal.SIGINT)
+    rc, _, err, _ = pub.finish(60)
+    assert rc == 0, err[-3000:]
+    frames, controls = receiver.result(30)
+    assert controls[-1].kind == "end" and controls[-1].frames == len(frames)
+    assert [f.seq for f in frames] == list(range(len(frames)))
+    assert frames[-1].step < 10_000_000
