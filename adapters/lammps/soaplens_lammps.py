@@ -152,7 +152,7 @@ class FrameSocket:
 
     ``mode`` ``"publish"`` binds an XPUB socket with XPUB_NODROP (a full subscriber queue
     makes the send fail, so the drop is seen and counted here instead of vanishing inside
-    ZeroMQ) and XPUB_VERBOSER (every subscribe and unsubscribe is reported, so the number of
+    ZeroMQ; the frame then reaches no subscriber, so with several the slowest sets the pace) and XPUB_VERBOSER (every subscribe and unsubscribe is reported, so the number of
     subscribers to ``frame`` is known). ``"push"`` binds a PUSH socket.
     """
 
