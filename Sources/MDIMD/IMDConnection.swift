@@ -108,18 +108,29 @@ public final class IMDConnection {
 
     deinit { close() }
 
+    /// Seconds a frame, once begun, may take to arrive completely (LAMMPS writes all its
+    /// packets in one burst; a longer stall means the server is stuck or gone).
+    public static let midFrameStallSeconds = 30.0
+
     /// Reads the next frame: the session's packets in their fixed order, each checked.
+    /// `stop()` is asked only between frames: a frame once begun is read to its end, so the
+    /// stream stays in step and a DISCONNECT can follow a frame at once (see
+    /// ``disconnectAfterNextFrame(timeoutSeconds:)``).
     public func next(stop: () -> Bool) throws(IMDError) -> Next {
         guard fd >= 0 else { return .ended }
         var frame = IMDFrame(index: framesReceived)
         let order = session.packetOrder
         var head = [UInt8](repeating: 0, count: IMDHeader.size)
         for (k, expected) in order.enumerated() {
+            let midFrame = k > 0
             do {
-                guard try Self.readExactly(fd, &head, 0, IMDHeader.size, pollMilliseconds: pollMilliseconds, stop: stop, deadline: nil, what: "frame \(framesReceived) from \(address)") else {
+                guard try Self.readExactly(
+                    fd, &head, 0, IMDHeader.size, pollMilliseconds: pollMilliseconds, stop: midFrame ? { false } : stop,
+                    deadline: midFrame ? Self.monotonic() + Self.midFrameStallSeconds : nil, what: "\(expected.name) header of frame \(framesReceived) from \(address)")
+                else {
                     return .stopped
                 }
-            } catch let e where e.kind == .closed && k == 0 {
+            } catch let e where e.kind == .closed && !midFrame {
                 return .ended
             }
             let header = IMDHeader(bigEndianBytes: head)
@@ -148,9 +159,9 @@ public final class IMDConnection {
                 bodyBytes = 12 * n
             }
             if scratch.count < bodyBytes { scratch = [UInt8](repeating: 0, count: bodyBytes) }
-            guard try Self.readExactly(fd, &scratch, 0, bodyBytes, pollMilliseconds: pollMilliseconds, stop: stop, deadline: nil, what: "\(expected.name) of frame \(framesReceived) from \(address)") else {
-                return .stopped
-            }
+            _ = try Self.readExactly(
+                fd, &scratch, 0, bodyBytes, pollMilliseconds: pollMilliseconds, stop: { false },
+                deadline: Self.monotonic() + Self.midFrameStallSeconds, what: "\(expected.name) of frame \(framesReceived) from \(address)")
             frame.wireBytes += bodyBytes
             decode(expected, count: Int(header.length), into: &frame)
         }
@@ -213,6 +224,26 @@ public final class IMDConnection {
         defer { close() }
         guard (try? send(IMDHeader(.disconnect))) != nil else { return false }
         return drain(seconds: drainSeconds)
+    }
+
+    /// Detaches right after the server's latest frame: reads (and discards) frames until one
+    /// has just been written, i.e. a frame completes and nothing more is waiting, within
+    /// `timeoutSeconds`, then sends DISCONNECT at once. LAMMPS 22Jul2025 with IMD v2 and
+    /// `nowait yes` handles a DISCONNECT by closing the client socket and, when that happens
+    /// on an output step, still writes that step's frame to it and crashes (seen here: about
+    /// one detach in ten with `trate 10`). Just after a frame, the next `trate − 1` steps
+    /// are no output steps; with `trate 1` no moment is safe.
+    /// Returns whether the server acknowledged by closing.
+    @discardableResult
+    public func disconnectAfterNextFrame(timeoutSeconds: Double = 10) -> Bool {
+        let deadline = Self.monotonic() + timeoutSeconds
+        while fd >= 0 {
+            guard case .frame = (try? next(stop: { Self.monotonic() > deadline })) else { break }
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&p, 1, 0) == 0 { break }  // caught up: LAMMPS has just written this frame
+            if Self.monotonic() > deadline { break }
+        }
+        return disconnect()
     }
 
     /// Ends the simulation (IMD KILL: LAMMPS stops with "LAMMPS terminated on IMD request").

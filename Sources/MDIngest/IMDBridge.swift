@@ -127,8 +127,10 @@ public final class IMDBridge {
             try sendControl(ControlMessage(kind: .segmentStart, runID: id, sentAt: WallClock.now(), source: source))
             events(.runStarted(runID: id, atoms: atoms, source: source))
         }
-        func detach() {
-            let closed = options.killOnStop ? c.kill() : c.disconnect()
+        // On stop, IMD v2 detaches right after a frame (LAMMPS 22Jul2025 crashes on a
+        // DISCONNECT read on an output step, see IMDConnection.disconnectAfterNextFrame).
+        func detach(atFrameBoundary: Bool) {
+            let closed = options.killOnStop ? c.kill() : (atFrameBoundary && c.version == 2 ? c.disconnectAfterNextFrame() : c.disconnect())
             events(.detached(version: c.version, killed: options.killOnStop, serverClosed: closed))
         }
 
@@ -145,7 +147,7 @@ public final class IMDBridge {
             }
             switch next {
             case .stopped:
-                detach()
+                detach(atFrameBoundary: true)
                 endRun("stopped")
                 return .stopped
             case .ended:
@@ -160,7 +162,7 @@ public final class IMDBridge {
                         builder = try IMDFrameBuilder(
                             topology: options.topology, version: c.version, session: c.session, atomCount: imd.atomCount, address: options.address)
                     } catch {
-                        detach()
+                        detach(atFrameBoundary: false)
                         throw error
                     }
                     try startRun(sessionRun, atoms: imd.atomCount, source: builder!.source)
