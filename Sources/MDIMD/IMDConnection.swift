@@ -37,6 +37,8 @@ public final class IMDConnection {
     public private(set) var atomCount: Int?
 
     private var fd: Int32
+    /// The server has closed its end (end of file seen).
+    private var peerClosed = false
     private let pollMilliseconds: Int32
     private var scratch: [UInt8] = []
 
@@ -130,8 +132,10 @@ public final class IMDConnection {
                 else {
                     return .stopped
                 }
-            } catch let e where e.kind == .closed && !midFrame {
-                return .ended
+            } catch let e where e.kind == .closed {
+                peerClosed = true
+                if !midFrame { return .ended }
+                throw e
             }
             let header = IMDHeader(bigEndianBytes: head)
             guard header.type == expected.rawValue else {
@@ -159,9 +163,14 @@ public final class IMDConnection {
                 bodyBytes = 12 * n
             }
             if scratch.count < bodyBytes { scratch = [UInt8](repeating: 0, count: bodyBytes) }
-            _ = try Self.readExactly(
-                fd, &scratch, 0, bodyBytes, pollMilliseconds: pollMilliseconds, stop: { false },
-                deadline: Self.monotonic() + Self.midFrameStallSeconds, what: "\(expected.name) of frame \(framesReceived) from \(address)")
+            do {
+                _ = try Self.readExactly(
+                    fd, &scratch, 0, bodyBytes, pollMilliseconds: pollMilliseconds, stop: { false },
+                    deadline: Self.monotonic() + Self.midFrameStallSeconds, what: "\(expected.name) of frame \(framesReceived) from \(address)")
+            } catch let e where e.kind == .closed {
+                peerClosed = true
+                throw e
+            }
             frame.wireBytes += bodyBytes
             decode(expected, count: Int(header.length), into: &frame)
         }
@@ -265,18 +274,30 @@ public final class IMDConnection {
             if r < 0 && errno != EINTR { return false }
             if r <= 0 { continue }
             let n = sink.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n == 0 { return true }
+            if n == 0 {
+                peerClosed = true
+                return true
+            }
             if n < 0 && errno != EINTR && errno != EAGAIN { return false }
         }
         return false
     }
 
     /// Closes the socket without a word (prefer ``disconnect(drainSeconds:)``).
+    ///
+    /// Once LAMMPS has closed its end, the close is abortive (SO_LINGER 0: a reset instead of
+    /// a FIN). LAMMPS closed first, so its side of the connection would otherwise sit in
+    /// TIME_WAIT for a minute, and LAMMPS binds its port without SO_REUSEADDR: the next LAMMPS
+    /// on the same port would fail with "bind to socket failed: Address already in use"
+    /// (seen here). The reset ends that state at once; nothing is left to deliver either way.
     public func close() {
-        if fd >= 0 {
-            Glibc.close(fd)
-            fd = -1
+        guard fd >= 0 else { return }
+        if peerClosed {
+            var abort = linger(l_onoff: 1, l_linger: 0)
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort, socklen_t(MemoryLayout<linger>.size))
         }
+        Glibc.close(fd)
+        fd = -1
     }
 
     // MARK: sockets

@@ -255,3 +255,42 @@ def test_v2_nowait_yes_detach_lets_the_md_run_on(watched, tmp_path):
         text = f.read()
     assert "Unhandled incoming IMD message" not in text
     assert len(read_dump(dump)) == 20000 // EVERY + 1
+
+
+def test_run_imd_follows_lammps_restarting_on_the_same_port(watched, tmp_path):
+    """One daemon, two LAMMPS runs one after the other on the same port: two runs, each whole."""
+    port = free_port()
+    first_dir, second_dir = tmp_path / "first", tmp_path / "second"
+    first_dir.mkdir()
+    second_dir.mkdir()
+    lmp1, dump1, data = start_lammps(watched, first_dir, port, 3)
+    daemon = watched([SOAPLENS_BIN, "run", "--imd", f"127.0.0.1:{port}", "--topology", data, "--species", "1=Cu",
+                      "--pbc", "T,T,F", "--overflow", "wait", "--jsonl"])
+    assert lmp1.finish()[0] == 0
+    lmp2, dump2, _ = start_lammps(watched, second_dir, port, 3, log=str(second_dir / "lammps.log"))
+    rc2, _, err2, _ = lmp2.finish()
+    assert rc2 == 0, open(second_dir / "lammps.log").read()[-1500:]
+    lines = read_lines_until(daemon.proc, 2 * (STEPS // EVERY))
+    daemon.proc.send_signal(signal.SIGTERM)
+    rc, _, err, _ = daemon.finish()
+    assert rc == 0, err[-3000:]
+    runs = {}
+    for line in lines:
+        runs.setdefault(line["run_id"], []).append(line["step"])
+    assert len(runs) == 2, list(runs)
+    first, second = sorted(runs, key=len)  # names: <base> and <base>-2
+    assert second == first + "-2" or first == second + "-2"
+    for steps in runs.values():
+        assert steps == list(range(EVERY, STEPS + 1, EVERY))
+
+
+def test_v2_without_a_box_source_is_refused_with_the_remedy(watched, tmp_path):
+    """IMD v2 sends no box: a periodic system without --topology is refused after the handshake
+    (GO is sent first, so LAMMPS does not abort), and the daemon exits naming the remedy."""
+    port = free_port()
+    lmp, _, _ = start_lammps(watched, tmp_path, port, 2)
+    daemon = watched([SOAPLENS_BIN, "run", "--imd", f"127.0.0.1:{port}", "--pbc", "T,T,F", "--exit-on-end"])
+    rc, _, err, _ = daemon.finish()
+    assert rc != 0
+    assert "sends no box: give --topology DATAFILE" in err
+    lmp.kill()  # v2 with `nowait no` now waits for another client
