@@ -156,6 +156,29 @@ struct IMDConnectionTests {
         #expect(server.received[1].length == 25)
     }
 
+    @Test("v2 detach: catches up with the server's latest frame, then DISCONNECT; the server closes")
+    func disconnectAfterLatestFrame() throws {
+        var script = FakeIMDServer.Script()
+        script.version = 2
+        script.session = .version2
+        script.frames = 500
+        script.frameInterval = 0.005
+        let server = try FakeIMDServer(script)
+        server.start()
+        let c = try open(server)
+        guard case .frame = try c.next(stop: { false }) else {
+            Issue.record("expected a frame")
+            return
+        }
+        Thread.sleep(forTimeInterval: 0.2)  // frames pile up in the socket meanwhile
+        let before = c.framesReceived
+        #expect(c.disconnectAfterNextFrame(timeoutSeconds: 5))
+        #expect(c.framesReceived > before + 5)  // it read the backlog before detaching
+        #expect(c.framesReceived < 500)
+        #expect(server.wait())
+        #expect(server.received.last?.messageType == .disconnect)
+    }
+
     @Test("nobody listening: refused, with a hint at fix imd")
     func refused() throws {
         // A port just released: nothing listens there.
