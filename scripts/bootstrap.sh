@@ -8,20 +8,27 @@
 # fix python/invoke adapter test; ~40 MB download, ~165 MB installed, ~10 s).
 set -euo pipefail
 
-packages=(libzmq3-dev libhdf5-dev libopenblas-dev liblapacke-dev zlib1g-dev systemd)
-missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "bootstrap: installing ${missing[*]}"
-    SUDO=""
-    if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-else
-    echo "bootstrap: system libraries present"
-fi
+# Installs with apt whichever of the given Debian packages are missing; $1 names them in
+# the message ("system libraries", "Debian lammps").
+apt_install_missing() {
+    local what="$1"
+    shift
+    local missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "bootstrap: installing ${missing[*]}"
+        local sudo=""
+        if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+        echo "bootstrap: $what present"
+    fi
+}
+
+apt_install_missing "system libraries" libzmq3-dev libhdf5-dev libopenblas-dev liblapacke-dev zlib1g-dev systemd
 
 if [ "${1:-}" = "--python" ]; then
     need=()
@@ -42,19 +49,6 @@ fi
 if [ "${1:-}" = "--python" ]; then
     # Debian's LAMMPS (29 Sep 2021, package 20220106) is built with the PYTHON package: the
     # adapters/lammps fix python/invoke test runs /usr/bin/lmp, whose embedded Python needs
-    # the system's lammps, numpy and zmq modules.
-    lmp_packages=(lammps python3-lammps python3-numpy python3-zmq)
-    lmp_missing=()
-    for p in "${lmp_packages[@]}"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || lmp_missing+=("$p")
-    done
-    if [ ${#lmp_missing[@]} -gt 0 ]; then
-        echo "bootstrap: installing ${lmp_missing[*]}"
-        SUDO=""
-        if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-        $SUDO apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${lmp_missing[@]}" >/dev/null
-    else
-        echo "bootstrap: Debian lammps present"
-    fi
+    # the system's lammps, numpy and zmq modules; its fix imd is the IMD v2 test's server.
+    apt_install_missing "Debian lammps" lammps python3-lammps python3-numpy python3-zmq
 fi
