@@ -55,6 +55,16 @@ private func receivedFrames(_ events: [IngestEvent]) -> [Frame] {
     events.compactMap { if case let .frame(f, _) = $0 { return f } else { return nil } }
 }
 
+/// A frame queue of 2 + 2 messages, in-process as `run --imd` uses it (TCP would first fill
+/// the kernel's socket buffers), whose receiver is connected but reads nothing until the test
+/// says so: the bridge finds it full after two frames.
+private func stalledQueue(_ context: ZMQContext, _ endpoint: String) throws -> (FramePublisher, FrameSubscriber) {
+    let publisher = try FramePublisher(context: context, mode: .push, endpoint: endpoint, sendHighWaterMark: 2)
+    let sub = try FrameSubscriber(context: context, options: .init(mode: .pull, endpoint: publisher.endpoint, receiveHighWaterMark: 2))
+    Thread.sleep(forTimeInterval: 0.2)
+    return (publisher, sub)
+}
+
 @Suite("IMD bridge: IMD server → wire-protocol frames on a ZeroMQ socket", .serialized)
 struct IMDBridgeTests {
     @Test("lossless: every frame of two sessions (LAMMPS restarted on the same port) arrives, one run each, equal to what the server sent")
@@ -106,10 +116,7 @@ struct IMDBridgeTests {
         let server = try FakeIMDServer(script)
         server.start()
         let context = try ZMQContext()
-        // In-process, as `run --imd` (TCP would first fill the kernel's socket buffers).
-        let publisher = try FramePublisher(context: context, mode: .push, endpoint: "inproc://imd-drop", sendHighWaterMark: 2)
-        let sub = try FrameSubscriber(context: context, options: .init(mode: .pull, endpoint: publisher.endpoint, receiveHighWaterMark: 2))
-        Thread.sleep(forTimeInterval: 0.2)  // connected, but reads nothing until the server is done
+        let (publisher, sub) = try stalledQueue(context, "inproc://imd-drop")
         let bridge = BridgeThread(IMDBridge(
             options: IMDBridgeOptions(address: server.address, topology: IMDTopology(periodicity: .all), overflow: .drop, reconnect: false, runID: "d"),
             publisher: publisher))
@@ -139,9 +146,7 @@ struct IMDBridgeTests {
         let server = try FakeIMDServer(script)
         server.start()
         let context = try ZMQContext()
-        let publisher = try FramePublisher(context: context, mode: .push, endpoint: "inproc://imd-decimate", sendHighWaterMark: 2)
-        let sub = try FrameSubscriber(context: context, options: .init(mode: .pull, endpoint: publisher.endpoint, receiveHighWaterMark: 2))
-        Thread.sleep(forTimeInterval: 0.2)
+        let (publisher, sub) = try stalledQueue(context, "inproc://imd-decimate")
         let bridge = BridgeThread(IMDBridge(
             options: IMDBridgeOptions(address: server.address, topology: IMDTopology(periodicity: .all), overflow: .decimate, maxRate: 40, reconnect: false, runID: "dec"),
             publisher: publisher))
