@@ -117,7 +117,7 @@ public final class IMDConnection {
     /// Reads the next frame: the session's packets in their fixed order, each checked.
     /// `stop()` is asked only between frames: a frame once begun is read to its end, so the
     /// stream stays in step and a DISCONNECT can follow a frame at once (see
-    /// ``disconnectAfterNextFrame(timeoutSeconds:)``).
+    /// ``disconnect(drainSeconds:catchUpSeconds:)``).
     public func next(stop: () -> Bool) throws(IMDError) -> Next {
         guard fd >= 0 else { return .ended }
         var frame = IMDFrame(index: framesReceived)
@@ -227,41 +227,43 @@ public final class IMDConnection {
     /// sends until it closes its end (or `drainSeconds` pass), so a LAMMPS blocked writing a
     /// frame into a full socket gets to read the DISCONNECT. Closing without DISCONNECT
     /// leaves LAMMPS 22Jul2025 looping at 100 % CPU. Returns `true` when the server closed.
+    ///
+    /// With IMD v2 it first catches up with the server's latest frame (``catchUp(seconds:)``,
+    /// at most `catchUpSeconds`; 0 when the stream is out of step after an error).
     @discardableResult
-    public func disconnect(drainSeconds: Double = 3) -> Bool {
-        guard fd >= 0 else { return true }
-        defer { close() }
-        guard (try? send(IMDHeader(.disconnect))) != nil else { return false }
-        return drain(seconds: drainSeconds)
-    }
-
-    /// Detaches right after the server's latest frame: reads (and discards) frames until one
-    /// has just been written, i.e. a frame completes and nothing more is waiting, within
-    /// `timeoutSeconds`, then sends DISCONNECT at once. LAMMPS 22Jul2025 with IMD v2 and
-    /// `nowait yes` handles a DISCONNECT by closing the client socket and, when that happens
-    /// on an output step, still writes that step's frame to it and crashes (seen here: about
-    /// one detach in ten with `trate 10`). Just after a frame, the next `trate − 1` steps
-    /// are no output steps; with `trate 1` no moment is safe.
-    /// Returns whether the server acknowledged by closing.
-    @discardableResult
-    public func disconnectAfterNextFrame(timeoutSeconds: Double = 10) -> Bool {
-        let deadline = Self.monotonic() + timeoutSeconds
-        while fd >= 0 {
-            guard case .frame = (try? next(stop: { Self.monotonic() > deadline })) else { break }
-            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            if poll(&p, 1, 0) == 0 { break }  // caught up: LAMMPS has just written this frame
-            if Self.monotonic() > deadline { break }
-        }
-        return disconnect()
+    public func disconnect(drainSeconds: Double = 3, catchUpSeconds: Double = 10) -> Bool {
+        if version == 2 && catchUpSeconds > 0 { catchUp(seconds: catchUpSeconds) }
+        return detach(with: .disconnect, drainSeconds: drainSeconds)
     }
 
     /// Ends the simulation (IMD KILL: LAMMPS stops with "LAMMPS terminated on IMD request").
     /// Only when the user asked for it.
     @discardableResult
     public func kill(drainSeconds: Double = 3) -> Bool {
+        detach(with: .kill, drainSeconds: drainSeconds)
+    }
+
+    /// Reads (and discards) frames until one has just been written, i.e. a frame completes
+    /// and nothing more is waiting, or `seconds` pass. LAMMPS 22Jul2025 with IMD v2 and
+    /// `nowait yes` handles a DISCONNECT by closing the client socket and, when that happens
+    /// on an output step, still writes that step's frame to it and crashes (seen here: about
+    /// one detach in ten with `trate 10`). Just after a frame, the next `trate − 1` steps are
+    /// no output steps; with `trate 1` no moment is safe.
+    private func catchUp(seconds: Double) {
+        let deadline = Self.monotonic() + seconds
+        while fd >= 0 {
+            guard case .frame = (try? next(stop: { Self.monotonic() > deadline })) else { return }
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&p, 1, 0) == 0 { return }  // caught up: LAMMPS has just written this frame
+            if Self.monotonic() > deadline { return }
+        }
+    }
+
+    /// Sends a header-only DISCONNECT or KILL, drains until the server closes, closes.
+    private func detach(with type: IMDMessageType, drainSeconds: Double) -> Bool {
         guard fd >= 0 else { return true }
         defer { close() }
-        guard (try? send(IMDHeader(.kill))) != nil else { return false }
+        guard (try? send(IMDHeader(type))) != nil else { return false }
         return drain(seconds: drainSeconds)
     }
 

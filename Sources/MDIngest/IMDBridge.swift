@@ -92,45 +92,41 @@ public final class IMDBridge {
         var runOpen = false
         var lastStep: Int64?
         var interval: Int64?
-        var pendingRate: Int32?
+        // The decimating mode asked for a new TRATE and waits to see the new spacing.
+        var awaitingSpacing = false
         let lossless = options.overflow == .wait
 
-        // Run boundaries wait for room in the socket: until stopped in the lossless mode, at
-        // most `controlPatience` (0.2 s) otherwise (LAMMPS is not held up; a receiver that misses
-        // a segment-start still sees the run begin with its first frame).
-        func sendControl(_ message: ControlMessage) throws {
-            let giveUp = WallClock.monotonic() + (lossless ? .infinity : Self.controlPatience)
-            if try !publisher.send(message, until: { stop() || WallClock.monotonic() > giveUp }) {
-                statistics.controlsDropped += 1
-            }
+        // Run boundaries wait for room in the frame socket: without limit in the lossless
+        // mode and once LAMMPS has closed the connection (nobody is held up), at most
+        // `controlPatience` (0.2 s) while LAMMPS runs (a receiver that misses a segment-start
+        // still sees the run begin with its first frame), and at most 2 s once stopping (so
+        // the receiver still learns a run's frame count from its end).
+        func sendControl(_ message: ControlMessage, serverGone: Bool = false) {
+            let now = WallClock.monotonic()
+            let giveUp = now + (serverGone || lossless ? .infinity : Self.controlPatience)
+            let stoppingGiveUp = now + 2
+            let sent = (try? publisher.send(message, until: {
+                let t = WallClock.monotonic()
+                return t > giveUp || (stop() && t > stoppingGiveUp)
+            })) ?? false
+            if !sent { statistics.controlsDropped += 1 }
         }
-        // The end of a run carries its frame count (the receiver counts trailing losses).
-        // Once LAMMPS has closed the connection nobody is held up, so it waits for room until
-        // stopped; mid-session (a new spacing) as a segment-start; when stopping, 2 s at most.
         func endRun(_ reason: String, serverGone: Bool = false) {
             guard runOpen else { return }
             runOpen = false
-            let patience = serverGone || lossless ? Double.infinity : Self.controlPatience
-            let giveUp = WallClock.monotonic() + patience
-            let stoppedGiveUp = WallClock.monotonic() + 2
-            let sent = (try? publisher.send(
-                ControlMessage(kind: .end, runID: runID, sentAt: WallClock.now(), frames: seq),
-                until: { WallClock.monotonic() > giveUp || (stop() && WallClock.monotonic() > stoppedGiveUp) })) ?? false
-            if !sent { statistics.controlsDropped += 1 }
+            sendControl(ControlMessage(kind: .end, runID: runID, sentAt: WallClock.now(), frames: seq), serverGone: serverGone)
             events(.runEnded(runID: runID, frames: seq, dropped: dropped, reason: reason))
         }
-        func startRun(_ id: String, atoms: Int, source: String) throws {
+        func startRun(_ id: String, atoms: Int, source: String) {
             runID = id
             seq = 0
             dropped = 0
             runOpen = true
-            try sendControl(ControlMessage(kind: .segmentStart, runID: id, sentAt: WallClock.now(), source: source))
+            sendControl(ControlMessage(kind: .segmentStart, runID: id, sentAt: WallClock.now(), source: source))
             events(.runStarted(runID: id, atoms: atoms, source: source))
         }
-        // On stop, IMD v2 detaches right after a frame (LAMMPS 22Jul2025 crashes on a
-        // DISCONNECT read on an output step, see IMDConnection.disconnectAfterNextFrame).
-        func detach(atFrameBoundary: Bool) {
-            let closed = options.killOnStop ? c.kill() : (atFrameBoundary && c.version == 2 ? c.disconnectAfterNextFrame() : c.disconnect())
+        func detach() {
+            let closed = options.killOnStop ? c.kill() : c.disconnect()
             events(.detached(version: c.version, killed: options.killOnStop, serverClosed: closed))
         }
 
@@ -141,13 +137,13 @@ public final class IMDBridge {
             } catch {
                 statistics.failures += 1
                 events(.sessionFailed(error))
-                c.disconnect(drainSeconds: 1)
+                c.disconnect(drainSeconds: 1, catchUpSeconds: 0)  // the stream is out of step
                 endRun("error", serverGone: true)
                 return .failed
             }
             switch next {
             case .stopped:
-                detach(atFrameBoundary: true)
+                detach()
                 endRun("stopped")
                 return .stopped
             case .ended:
@@ -162,19 +158,19 @@ public final class IMDBridge {
                         builder = try IMDFrameBuilder(
                             topology: options.topology, version: c.version, session: c.session, atomCount: imd.atomCount, address: options.address)
                     } catch {
-                        detach(atFrameBoundary: false)
+                        detach()
                         throw error
                     }
-                    try startRun(sessionRun, atoms: imd.atomCount, source: builder!.source)
+                    startRun(sessionRun, atoms: imd.atomCount, source: builder!.source)
                 }
                 let step = imd.step ?? Int64(c.framesReceived) * Int64(rate ?? 1)
                 // The decimating mode: a new frame spacing after a TRATE change starts a new run.
                 if let last = lastStep {
                     let d = step - last
-                    if let i = interval, d != i, pendingRate != nil, decimate {
+                    if let i = interval, d != i, awaitingSpacing {
                         endRun("frame spacing changed to \(d) steps")
-                        try startRun("\(sessionRun)-r\(d)", atoms: imd.atomCount, source: builder!.source)
-                        pendingRate = nil
+                        startRun("\(sessionRun)-r\(d)", atoms: imd.atomCount, source: builder!.source)
+                        awaitingSpacing = false
                     }
                     interval = d
                 }
@@ -195,7 +191,7 @@ public final class IMDBridge {
                 } else {
                     statistics.framesDropped += 1
                     dropped += 1
-                    if decimate, pendingRate == nil {
+                    if decimate, !awaitingSpacing {
                         let current = rate ?? Int32(clamping: interval ?? 1)
                         let wanted = min(options.maxRate, max(2, current * 2))
                         if wanted > current {
@@ -209,7 +205,7 @@ public final class IMDBridge {
                             }
                             events(.rateChanged(from: rate, to: wanted, runID: runID))
                             rate = wanted
-                            pendingRate = wanted
+                            awaitingSpacing = true
                             statistics.rate = wanted
                             statistics.rateChanges += 1
                         }

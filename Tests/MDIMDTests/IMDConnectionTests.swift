@@ -172,7 +172,7 @@ struct IMDConnectionTests {
         }
         Thread.sleep(forTimeInterval: 0.2)  // frames pile up in the socket meanwhile
         let before = c.framesReceived
-        #expect(c.disconnectAfterNextFrame(timeoutSeconds: 5))
+        #expect(c.disconnect(catchUpSeconds: 5))
         #expect(c.framesReceived > before + 5)  // it read the backlog before detaching
         #expect(c.framesReceived < 500)
         #expect(server.wait())
