@@ -35,12 +35,10 @@ public final class IMDAttachDriver {
 
     /// Waits for a subscriber (unless told not to), then attaches and bridges until `stop`.
     public func run(stop: StopFlag) throws {
-        if waitForSubscriber {
-            logger.info("waiting for a subscriber before attaching to LAMMPS", metadata: ["endpoint": "\(endpoint)", "mode": "\(publisher.mode.rawValue)"])
-            if try !publisher.waitForSubscriber(timeoutSeconds: waitTimeout, stop: { stop.isSet }) {
-                if stop.isSet { return }
-                throw ReplayError("no subscriber joined \(endpoint) within \(waitTimeout ?? 0) s")
-            }
+        if waitForSubscriber,
+            try !publisher.awaitSubscriber(timeoutSeconds: waitTimeout, stop: stop, logger: logger, before: "attaching to LAMMPS")
+        {
+            return
         }
         let log = IMDEventLog(logger: logger)
         try bridge.run(stop: { stop.isSet }, events: log.log)

@@ -16,8 +16,6 @@ final class IMDInProcessBridge: @unchecked Sendable {
     private let ownStop = StopFlag()
     private let finished = DispatchSemaphore(value: 0)
     private let failure = Mutex<String?>(nil)
-    private let overflow: String
-    private let address: String
 
     private static let counter = Atomic<Int>(0)
 
@@ -25,8 +23,6 @@ final class IMDInProcessBridge: @unchecked Sendable {
         endpoint = "inproc://soaplens-imd-\(Self.counter.add(1, ordering: .relaxed).newValue)"
         publisher = try FramePublisher(context: context, mode: .push, endpoint: endpoint, sendHighWaterMark: queueFrames, lingerMilliseconds: 0)
         bridge = IMDBridge(options: options, publisher: publisher)
-        overflow = options.overflow.rawValue
-        address = options.address.description
     }
 
     /// Starts reading from LAMMPS; `stop` is the daemon's own flag.
@@ -51,12 +47,12 @@ final class IMDInProcessBridge: @unchecked Sendable {
     func stopAndJoin(timeout: Double = 10) {
         ownStop.set()
         _ = finished.wait(timeout: .now() + timeout)
-        finished.signal()
         publisher.close()
     }
 
     /// The counters for the summary (read after ``stopAndJoin(timeout:)``).
     var counts: DaemonSummary.IMDCounts {
-        DaemonSummary.IMDCounts(address: address, overflow: overflow, statistics: bridge.statistics)
+        DaemonSummary.IMDCounts(
+            address: bridge.options.address.description, overflow: bridge.options.overflow.rawValue, statistics: bridge.statistics)
     }
 }

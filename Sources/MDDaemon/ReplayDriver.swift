@@ -42,13 +42,10 @@ public final class ReplayDriver {
     /// Replays until the files end (every pass, with `--loop` until stopped) or `stop` is set.
     public func run(stop: StopFlag) throws -> ReplaySummary {
         var summary = ReplaySummary()
-        if options.waitForSubscriber {
-            logger.info("waiting for a subscriber", metadata: ["endpoint": "\(endpoint)", "mode": "\(options.mode.rawValue)"])
-            let joined = try publisher.waitForSubscriber(timeoutSeconds: options.waitTimeout) { stop.isSet }
-            if !joined {
-                if stop.isSet { return summary }
-                throw ReplayError("no subscriber joined \(endpoint) within \(options.waitTimeout ?? 0) s")
-            }
+        if options.waitForSubscriber,
+            try !publisher.awaitSubscriber(timeoutSeconds: options.waitTimeout, stop: stop, logger: logger, before: "replaying")
+        {
+            return summary
         }
         let t0 = WallClock.monotonic()
         let baseRunID = options.runID ?? Self.defaultRunID(for: options.files[0])
