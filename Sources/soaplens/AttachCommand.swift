@@ -69,11 +69,7 @@ struct AttachCommand: ParsableCommand {
 
     func run() throws {
         let logger = try global.makeLogger("soaplens.attach")
-        var map: [Int: String] = [:]
-        if let species {
-            do { map = try SourceOptions.parseSpeciesMap(species) } catch { throw ValidationError(error.description) }
-        }
-        let options = try imd.bridgeOptions(species: map, reconnect: !once, runID: runId)
+        let options = try imd.bridgeOptions(species: speciesMapArgument(species), reconnect: !once, runID: runId)
         let stopFlag = StopFlag()
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { stopFlag.set() }
         let context = try ZMQContext()

@@ -41,6 +41,23 @@ struct FrameRangeArguments: ParsableArguments {
     }
 }
 
+/// The `--species 1=Cu,2=O` option of any command as a map (empty when not given); a
+/// malformed entry is a usage error naming it.
+func speciesMapArgument(_ text: String?) throws -> [Int: String] {
+    guard let text else { return [:] }
+    do {
+        return try SourceOptions.parseSpeciesMap(text)
+    } catch {
+        throw ValidationError(error.description)
+    }
+}
+
+/// The `--dt` option (ps per MD step), checked: positive and finite.
+func timestepArgument(_ dt: Double?) throws -> Double? {
+    if let dt, !(dt > 0 && dt.isFinite) { throw ValidationError("--dt must be a positive number of ps, got \(dt)") }
+    return dt
+}
+
 /// Source options shared by every command that reads trajectories (`replay`, later
 /// `describe`, `fit`).
 struct SourceArguments: ParsableArguments {
@@ -55,17 +72,8 @@ struct SourceArguments: ParsableArguments {
 
     func sourceOptions() throws -> SourceOptions {
         var o = SourceOptions()
-        if let species {
-            do {
-                o.speciesMap = try SourceOptions.parseSpeciesMap(species)
-            } catch {
-                throw ValidationError(error.description)
-            }
-        }
-        if let dt {
-            guard dt > 0, dt.isFinite else { throw ValidationError("--dt must be a positive number of ps, got \(dt)") }
-            o.timestep = dt
-        }
+        o.speciesMap = try speciesMapArgument(species)
+        o.timestep = try timestepArgument(dt)
         return o
     }
 

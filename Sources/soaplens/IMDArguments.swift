@@ -39,7 +39,7 @@ struct IMDArguments: ParsableArguments {
 
     func validate() throws {
         if let imd { _ = try parsedAddress(imd) }
-        if let dt, !(dt > 0 && dt.isFinite) { throw ValidationError("--dt must be a positive number of ps, got \(dt)") }
+        _ = try timestepArgument(dt)
         _ = try periodicity()
         if let trate, trate < 1 { throw ValidationError("--trate must be ≥ 1 step") }
         if maxTrate < 1 { throw ValidationError("--max-trate must be ≥ 1 step") }

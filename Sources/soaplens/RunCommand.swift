@@ -183,14 +183,7 @@ struct RunCommand: AsyncParsableCommand {
             typeNames: try typeNames(), perAtomReport: !noAtoms)
     }
 
-    private func typeNames() throws -> [Int: String] {
-        guard let species else { return [:] }
-        do {
-            return try SourceOptions.parseSpeciesMap(species)
-        } catch {
-            throw ValidationError(error.description)
-        }
-    }
+    private func typeNames() throws -> [Int: String] { try speciesMapArgument(species) }
 
     func run() async throws {
         let online = try onlineOptions()
